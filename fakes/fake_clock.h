@@ -1,0 +1,86 @@
+// FakeClock: a Clock whose time moves only when the test says.
+//
+// Starts at TimePoint{} (zero). advance() runs every call that falls due, one at a time,
+// synchronously, in (deadline, order scheduled) order; each call sees now() equal to its
+// own deadline. A call scheduled by a running call runs in the same advance if it falls
+// due before its end. Pending calls live in a heap (kit/timer_queue.h), so a million of
+// them are cheap.
+//
+// A call that keeps rescheduling itself at the same instant would make advance() loop
+// forever; after `step_bound` such calls at one instant advance() throws
+// FakeClockRunaway instead, naming the instant.
+//
+// Thread safety: one thread. The calls it runs must not call advance() themselves.
+#ifndef KIT_FAKES_FAKE_CLOCK_H_
+#define KIT_FAKES_FAKE_CLOCK_H_
+
+#include <cstddef>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+
+#include "kit/clock.h"
+#include "kit/timer_queue.h"
+
+namespace kit::fakes {
+
+class FakeClockRunaway : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class FakeClock : public Clock {
+ public:
+  static constexpr std::size_t default_step_bound = 100'000;
+
+  FakeClock();
+  FakeClock(const FakeClock&) = delete;
+  FakeClock& operator=(const FakeClock&) = delete;
+
+  TimePoint now() const override { return now_; }
+
+  // advance: moves time forward by `by` (>= 0; negative throws std::invalid_argument),
+  // running what falls due. advance(0) runs what is due now.
+  void advance(Duration by);
+
+  // advance_to: advance(when - now()); `when` must not be in the past.
+  void advance_to(TimePoint when);
+
+  // advance_to_next: moves to the next deadline and runs what is due then. Returns false
+  // (and does nothing) when no call is pending.
+  bool advance_to_next();
+
+  // pump: advance() by each step in turn (Twisted's Clock.pump).
+  void pump(std::initializer_list<Duration> steps);
+
+  // next_deadline: when the next call is due, if any.
+  std::optional<TimePoint> next_deadline() const noexcept { return queue_.next_deadline(); }
+
+  // pending: how many calls are scheduled.
+  std::size_t pending() const noexcept { return queue_.size(); }
+
+  // set_step_bound: how many calls scheduled during one advance may run at one instant.
+  void set_step_bound(std::size_t bound) noexcept { step_bound_ = bound; }
+
+  // running: the FakeClock running a call on this thread right now, or nullptr. Fakes use
+  // it to complete what a protocol asked for in a timer right after the timer returns.
+  static FakeClock* running() noexcept;
+
+ protected:
+  DelayedCall schedule(TimePoint deadline, unique_function<void()> fn) override;
+
+ private:
+  void run_until(TimePoint end);
+
+  TimePoint now_{};
+  TimerQueue queue_;
+  std::size_t step_bound_ = default_step_bound;
+  bool advancing_ = false;
+};
+
+// Seconds, as a Duration, for tests that read like Twisted's (clock.advance(seconds(1.5))).
+constexpr Duration seconds(double s) { return Duration(static_cast<Duration::rep>(s * 1e9)); }
+
+}  // namespace kit::fakes
+
+#endif  // KIT_FAKES_FAKE_CLOCK_H_
