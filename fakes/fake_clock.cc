@@ -41,8 +41,13 @@ DelayedCall FakeClock::schedule(TimePoint deadline, unique_function<void()> fn) 
 
 void FakeClock::advance(Duration by) {
   if (by < Duration::zero()) {
-    throw std::invalid_argument("FakeClock::advance: negative step of " + std::to_string(by.count()) +
-                                " ns; time only moves forward");
+    throw std::invalid_argument("FakeClock::advance: negative step of " +
+                                std::to_string(by.count()) + " ns; time only moves forward");
+  }
+  if (now_ > TimePoint::max() - by) {
+    throw std::invalid_argument("FakeClock::advance: a step of " + std::to_string(by.count()) +
+                                " ns from " + format_instant(now_) +
+                                " is beyond the clock's range");
   }
   run_until(now_ + by);
 }
@@ -75,6 +80,7 @@ void FakeClock::run_until(TimePoint end) {
     bool& flag;
     ~Reset() { flag = false; }
   } reset{advancing_};
+  if (on_advance_) on_advance_();
   RunningGuard guard(this);
 
   std::optional<TimePoint> instant;  // the instant of the calls being run

@@ -8,9 +8,15 @@
 //
 // A call that keeps rescheduling itself at the same instant would make advance() loop
 // forever; after `step_bound` such calls at one instant advance() throws
-// FakeClockRunaway instead, naming the instant.
+// FakeClockRunaway instead, naming the instant. Calls already pending when time reaches
+// an instant do not count against the bound, so a large batch never trips it.
 //
-// Thread safety: one thread. The calls it runs must not call advance() themselves.
+// An exception thrown by a call propagates out of advance(). Time then stays at that
+// call's deadline and the calls not yet run stay pending, so the clock remains usable and
+// the next advance picks up where this one stopped.
+//
+// Thread safety: one thread. The calls it runs must not call advance() themselves (it
+// throws std::logic_error).
 #ifndef KIT_FAKES_FAKE_CLOCK_H_
 #define KIT_FAKES_FAKE_CLOCK_H_
 
@@ -18,6 +24,7 @@
 #include <initializer_list>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "kit/clock.h"
 #include "kit/timer_queue.h"
@@ -39,8 +46,8 @@ class FakeClock : public Clock {
 
   TimePoint now() const override { return now_; }
 
-  // advance: moves time forward by `by` (>= 0; negative throws std::invalid_argument),
-  // running what falls due. advance(0) runs what is due now.
+  // advance: moves time forward by `by` (>= 0; negative, or beyond the clock's range,
+  // throws std::invalid_argument), running what falls due. advance(0) runs what is due now.
   void advance(Duration by);
 
   // advance_to: advance(when - now()); `when` must not be in the past.
@@ -66,6 +73,11 @@ class FakeClock : public Clock {
   // it to complete what a protocol asked for in a timer right after the timer returns.
   static FakeClock* running() noexcept;
 
+  // set_on_advance: `fn` runs at the start of every advance, before any call. A fake that
+  // takes work from other threads (MemoryReactor::call_from_thread) schedules it there,
+  // on the clock's thread. An empty function removes the hook.
+  void set_on_advance(unique_function<void()> fn) { on_advance_ = std::move(fn); }
+
  protected:
   DelayedCall schedule(TimePoint deadline, unique_function<void()> fn) override;
 
@@ -76,10 +88,14 @@ class FakeClock : public Clock {
   TimerQueue queue_;
   std::size_t step_bound_ = default_step_bound;
   bool advancing_ = false;
+  unique_function<void()> on_advance_;
 };
 
 // Seconds, as a Duration, for tests that read like Twisted's (clock.advance(seconds(1.5))).
-constexpr Duration seconds(double s) { return Duration(static_cast<Duration::rep>(s * 1e9)); }
+// Rounded to the nearest nanosecond, so seconds(4.9) + seconds(0.1) == seconds(5).
+constexpr Duration seconds(double s) {
+  return Duration(static_cast<Duration::rep>(s * 1e9 + (s < 0 ? -0.5 : 0.5)));
+}
 
 }  // namespace kit::fakes
 

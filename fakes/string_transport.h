@@ -7,14 +7,24 @@
 // same on the live reactor:
 //
 //  - connection_lost() is delivered once the protocol's own code has returned: at the
-//    end of the receive() (or other driving call) in which it asked to close, right
-//    after the FakeClock call in which it asked, or at once when the test asks. It never
-//    runs inside lose_connection() itself.
+//    end of the receive() (or other driving call) in which it asked to close, or right
+//    after the FakeClock call in which it asked (in the same advance, as a call due at
+//    that instant); never inside the lose_connection() itself. A request from outside
+//    all of those (the test calling transport.lose_connection()) completes on the next
+//    advance of the transport's clock (set_clock), or at once when it has none. Protocol
+//    code the test calls directly (client.quit()) counts as a driving call when wrapped
+//    in drive().
+//  - Driving calls nest across transports: while any StringTransport on this thread is
+//    running protocol code, requests on every other one wait until the outermost driving
+//    call returns, so one protocol closing another connection never sees that
+//    connection's connection_lost() from inside its own callback.
 //  - lose_connection() closes only after held writes are delivered (see hold_writes);
 //    abort_connection() drops them.
 //  - data received while reading is paused waits and is delivered after
 //    resume_reading(), the same way.
 //  - Writes after lose_connection(), abort_connection() or half_close() are dropped.
+//  - half_close() after the peer's EOF (or EOF after half_close()) ends the connection
+//    with errc::connection_done: both directions are shut.
 //
 // It is strict: driving a protocol that is not connected, or after connection_lost(),
 // throws std::logic_error naming StringTransport.
@@ -28,14 +38,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "kit/address.h"
 #include "kit/delayed_call.h"
 #include "kit/failure.h"
 #include "kit/protocol.h"
 #include "kit/transport.h"
+#include "kit/unique_function.h"
 
 namespace kit::fakes {
+
+class FakeClock;
 
 class StringTransport : public Transport {
  public:
@@ -51,12 +65,17 @@ class StringTransport : public Transport {
   // connect: protocol.make_connection(*this).
   void connect(Protocol& protocol);
   // receive: the peer sent `data`; delivered as one data_received() (or queued while
-  // reading is paused).
+  // reading is paused, or while protocol code is running).
   void receive(std::string_view data);
   // receive_eof: the peer half-closed; read_connection_lost() after queued data.
   void receive_eof();
   // lose_from_peer: the connection broke (or the peer closed); connection_lost(reason).
+  // From protocol code it waits until the driving call returns.
   void lose_from_peer(Failure reason = Failure(errc::connection_lost));
+  // drive: runs `fn` (protocol code the test calls directly, say client.quit()) as a
+  // driving call: what protocols ask of any StringTransport inside it is completed once
+  // it returns.
+  static void drive(unique_function<void()> fn);
 
   // ---- what the protocol did
 
@@ -70,6 +89,9 @@ class StringTransport : public Transport {
   bool write_closed() const noexcept { return write_closed_; }
   bool reading_paused() const noexcept { return reading_paused_; }
   bool connected() const noexcept { return protocol_ != nullptr && !lost_; }
+  // protocol: the connected protocol; nullptr before connect() and once connection_lost()
+  // has returned (an owner such as MemoryReactor may destroy it then).
+  Protocol* protocol() const noexcept { return lost_ ? nullptr : protocol_; }
   // lost_reason: what connection_lost() was given, once it was.
   const std::optional<Failure>& lost_reason() const noexcept { return lost_reason_; }
   Producer* producer() const noexcept { return producer_; }
@@ -88,6 +110,15 @@ class StringTransport : public Transport {
   void set_peer(Address peer) { peer_ = std::move(peer); }
   void set_host(Address host) { host_ = std::move(host); }
 
+  // ---- for fakes that own connections (MemoryReactor)
+
+  // set_clock: where requests made outside any driving call and any FakeClock call
+  // complete: on `clock`'s next advance, as a reactor would. Without a clock (the
+  // default) they complete at once. `clock` must outlive the transport, or be unset.
+  void set_clock(FakeClock* clock) noexcept { clock_ = clock; }
+  // set_on_lost: `fn` runs right after the protocol's connection_lost() returns.
+  void set_on_lost(unique_function<void(const Failure&)> fn) { on_lost_ = std::move(fn); }
+
   // ---- Transport
   void write(std::string_view data) override;
   void lose_connection() override;
@@ -103,13 +134,22 @@ class StringTransport : public Transport {
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
 
  private:
+  class DrivingScope;
+
   void require_connected(const char* what) const;
-  // Runs `step` as a driving call: protocol code runs inside it, and pending work
-  // (queued data, a requested close) is completed once it returns.
+  // Runs `step` as a driving call, then completes what is pending.
   template <typename Step>
-  void drive(Step step);
+  void drive_step(Step step);
+  // Completes what is pending: queued data and EOF, a requested close. Only at depth 0.
   void settle();
+  // Arranges settle() for a request: after the driving call or FakeClock call in progress,
+  // on clock_, or now.
   void schedule_settle();
+  // Puts this transport on the thread's list to settle when the outermost driving call
+  // returns, and settles the list.
+  void defer_settle();
+  static void settle_deferred();
+  void shut_write_side();
   void finish(Failure reason);
   void update_producer();
 
@@ -120,19 +160,23 @@ class StringTransport : public Transport {
   std::string held_;
   std::deque<std::string> queued_input_;
   bool eof_queued_ = false;
+  bool eof_delivered_ = false;
   bool hold_writes_ = false;
   bool aborted_ = false;
   bool write_closed_ = false;
   bool half_close_pending_ = false;
   bool reading_paused_ = false;
   bool lost_ = false;
+  bool settle_deferred_ = false;  // on the thread's list of transports to settle
   std::optional<Failure> close_requested_;
+  std::optional<Failure> lost_by_peer_;
   std::optional<Failure> lost_reason_;
   Producer* producer_ = nullptr;
   bool producer_paused_ = false;
   std::size_t high_water_ = default_high_water;
   std::size_t low_water_ = default_low_water;
-  int depth_ = 0;  // driving calls in progress
+  FakeClock* clock_ = nullptr;
+  unique_function<void(const Failure&)> on_lost_;
   DelayedCall settle_call_;
 };
 

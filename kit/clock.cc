@@ -1,6 +1,7 @@
 #include "kit/clock.h"
 
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace kit {
@@ -11,7 +12,12 @@ DelayedCall Clock::call_later(Duration delay, unique_function<void()> fn) {
                                 std::to_string(delay.count()) + " ns");
   }
   if (!fn) throw std::invalid_argument("Clock::call_later: empty function");
-  return schedule(now() + delay, std::move(fn));
+  TimePoint current = now();
+  if (current > TimePoint::max() - delay) {
+    throw std::invalid_argument("Clock::call_later: a delay of " + std::to_string(delay.count()) +
+                                " ns is beyond the clock's range");
+  }
+  return schedule(current + delay, std::move(fn));
 }
 
 }  // namespace kit

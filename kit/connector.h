@@ -9,6 +9,10 @@
 #ifndef KIT_CONNECTOR_H_
 #define KIT_CONNECTOR_H_
 
+#include <memory>
+#include <utility>
+#include <vector>
+
 #include "kit/endpoint.h"
 
 namespace kit {
@@ -29,6 +33,13 @@ class Connector {
 
   virtual State state() const = 0;
   virtual const Endpoint& destination() const = 0;
+
+  // retain: keeps `owned` alive as long as this connector (which the reactor keeps while
+  // connecting or connected), e.g. a factory made for this one connection.
+  void retain(std::shared_ptr<void> owned) { retained_.push_back(std::move(owned)); }
+
+ private:
+  std::vector<std::shared_ptr<void>> retained_;
 };
 
 }  // namespace kit

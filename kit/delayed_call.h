@@ -40,11 +40,12 @@ class DelayedCall {
 
   // reset: reschedules a pending call to run `delay` from the clock's now(). It then runs
   // after calls already scheduled for the same instant. Throws std::logic_error when the
-  // call is not active, std::invalid_argument when `delay` is negative.
+  // call is not active, std::invalid_argument when `delay` is negative (or overflows).
   void reset(Duration delay);
 
   // delay: pushes a pending call later by `by` (which may be negative, down to now()).
-  // Throws std::logic_error when the call is not active.
+  // Throws std::logic_error when the call is not active, std::invalid_argument when the
+  // new deadline overflows.
   void delay(Duration by);
 
   // deadline: when the call runs (or ran, or would have run).

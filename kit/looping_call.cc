@@ -10,7 +10,9 @@ LoopingCall::LoopingCall(Clock& clock, unique_function<void()> fn)
 
 void LoopingCall::start(Duration interval, bool now) {
   if (running_) throw std::logic_error("LoopingCall::start: already running");
-  if (interval < Duration::zero()) throw std::invalid_argument("LoopingCall::start: negative interval");
+  if (interval < Duration::zero()) {
+    throw std::invalid_argument("LoopingCall::start: negative interval");
+  }
   running_ = true;
   interval_ = interval;
   started_ = clock_.now();
@@ -30,7 +32,13 @@ void LoopingCall::stop() {
 void LoopingCall::fire() {
   ++next_index_;
   ++calls_;
-  fn_();
+  try {
+    fn_();
+  } catch (...) {
+    // A loop whose function failed must not claim to be running with nothing scheduled.
+    stop();
+    throw;
+  }
   if (running_) schedule_next();
 }
 
@@ -41,11 +49,10 @@ void LoopingCall::schedule_next() {
     return;
   }
   TimePoint next = started_ + interval_ * static_cast<std::int64_t>(next_index_);
-  if (next < now) {
-    // The clock jumped past one or more calls: skip to the first one not yet due... but
-    // never skip the one due exactly now.
-    std::uint64_t behind = static_cast<std::uint64_t>((now - next) / interval_);
-    if (next + interval_ * static_cast<std::int64_t>(behind) < now) ++behind;
+  if (next <= now) {
+    // The call ran late (or took long): it stands for every slot up to now, and the next
+    // one is the first slot after now, so a late clock never gets a burst of calls.
+    std::uint64_t behind = static_cast<std::uint64_t>((now - next) / interval_) + 1;
     skipped_ += behind;
     next_index_ += behind;
     next = started_ + interval_ * static_cast<std::int64_t>(next_index_);

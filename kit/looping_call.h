@@ -1,9 +1,11 @@
 // LoopingCall: calls a function every `interval` on a Clock (Twisted's task.LoopingCall).
 //
-// Calls are aligned on start time + k * interval. When the clock jumps past several
-// intervals at once (a slow callback, or FakeClock::advance), the missed ones are skipped,
-// not run in a burst; skipped() counts them. With an interval of zero the function runs
-// on every turn of the reactor.
+// Calls are aligned on start time + k * interval. When a call runs late by one interval
+// or more (a slow callback, a busy reactor), the slots it ran late for are skipped, not
+// run in a burst: the next call is the first slot after now, and skipped() counts the
+// others. (FakeClock runs each call at its own deadline, so it never skips: advancing it
+// by N intervals runs N calls.) With an interval of zero the function runs on every turn
+// of the reactor. If the function throws, the loop stops and the exception propagates.
 //
 // Thread safety: the clock's thread. The function may call stop(), but must not destroy
 // the LoopingCall.

@@ -21,7 +21,8 @@ void drop_ref(detail::TimerNode* node) noexcept {
 
 DelayedCall::DelayedCall(detail::TimerNode* node) noexcept : node_(node) { add_ref(node_); }
 
-DelayedCall::DelayedCall(DelayedCall&& other) noexcept : node_(std::exchange(other.node_, nullptr)) {}
+DelayedCall::DelayedCall(DelayedCall&& other) noexcept
+    : node_(std::exchange(other.node_, nullptr)) {}
 
 DelayedCall& DelayedCall::operator=(DelayedCall&& other) noexcept {
   if (this != &other) {
@@ -52,18 +53,33 @@ bool DelayedCall::cancel() noexcept {
 }
 
 void DelayedCall::reset(Duration delay) {
-  if (!active()) throw std::logic_error("DelayedCall::reset: the call already ran or was cancelled");
+  if (!active()) {
+    throw std::logic_error("DelayedCall::reset: the call already ran or was cancelled");
+  }
   if (delay < Duration::zero()) {
     throw std::invalid_argument("DelayedCall::reset: negative delay of " +
                                 std::to_string(delay.count()) + " ns");
   }
-  node_->queue->reschedule(node_, node_->queue->clock().now() + delay);
+  TimePoint now = node_->queue->clock().now();
+  if (now > TimePoint::max() - delay) {
+    throw std::invalid_argument("DelayedCall::reset: a delay of " + std::to_string(delay.count()) +
+                                " ns is beyond the clock's range");
+  }
+  node_->queue->reschedule(node_, now + delay);
 }
 
 void DelayedCall::delay(Duration by) {
-  if (!active()) throw std::logic_error("DelayedCall::delay: the call already ran or was cancelled");
+  if (!active()) {
+    throw std::logic_error("DelayedCall::delay: the call already ran or was cancelled");
+  }
   TimePoint now = node_->queue->clock().now();
-  TimePoint deadline = node_->deadline + by;
+  TimePoint deadline = node_->deadline;
+  if (by > Duration::zero() && deadline > TimePoint::max() - by) {
+    throw std::invalid_argument("DelayedCall::delay: " + std::to_string(by.count()) +
+                                " ns later is beyond the clock's range");
+  }
+  // Earlier than now() (or than the clock's range) means now().
+  deadline = by < Duration::zero() && deadline < TimePoint::min() - by ? now : deadline + by;
   node_->queue->reschedule(node_, deadline < now ? now : deadline);
 }
 
@@ -80,12 +96,15 @@ TimerQueue::TimerQueue(const Clock& clock) : clock_(clock) {}
 TimerQueue::~TimerQueue() {
   std::vector<Entry> heap = std::move(heap_);
   heap_.clear();
+  // Every call is marked gone before any callable is destroyed: a callable's destructor
+  // may cancel another handle of this queue, which must then find it inactive.
   for (Entry& entry : heap) {
-    detail::TimerNode* node = entry.node;
-    node->heap_index = detail::TimerNode::not_queued;
-    node->queue = nullptr;
-    node->fn = nullptr;
-    drop_ref(node);
+    entry.node->heap_index = detail::TimerNode::not_queued;
+    entry.node->queue = nullptr;
+  }
+  for (Entry& entry : heap) {
+    entry.node->fn = nullptr;
+    drop_ref(entry.node);
   }
 }
 

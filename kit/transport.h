@@ -3,7 +3,7 @@
 // The transport delivers the connection's events to its Protocol and carries out the
 // protocol's requests. Every transport of the kit (live TCP and Unix sockets, the fakes'
 // StringTransport and loopback pair) keeps these promises, and the conformance suite in
-// testing/transport_conformance.h checks them on each:
+// testing/conformance/transport_conformance.h checks them on each:
 //
 //  1. Order. The protocol gets exactly one connection_made() before anything else, then
 //     data_received() zero or more times, at most one read_connection_lost(), and exactly
@@ -14,13 +14,16 @@
 //     after it that was still buffered is sent. The protocol hears
 //     connection_lost(errc::connection_aborted).
 //  4. A connection that breaks (reset, broken pipe) gives connection_lost with
-//     errc::connection_lost or the system error that caused it; a peer that closes
-//     cleanly while we are not half-closed gives errc::connection_done.
+//     errc::connection_lost or the system error that caused it. A connection whose two
+//     directions are both shut cleanly (the peer's EOF and our half_close(), in either
+//     order, after our pending writes) ends with errc::connection_done.
 //  5. Close requests never call back into the protocol from inside the request:
 //     connection_lost() comes later, from the reactor (or the fake's pump).
-//  6. peer() and host() stay valid until connection_lost() has returned.
-//  7. Flow control: a registered producer is paused when write_buffer_size() rises above
-//     the high-water mark and resumed when it falls to the low-water mark or below.
+//  6. peer() and host() are set from connection_made() on and stay valid, unchanged,
+//     until connection_lost() has returned.
+//  7. Flow control: a registered producer is paused inside the write() that takes
+//     write_buffer_size() above the high-water mark, and resumed when it falls to the
+//     low-water mark or below. It is stopped (stop_producing) before connection_lost().
 //  8. pause_reading() stops data_received() until resume_reading(); data that arrives
 //     meanwhile waits (in the kernel for live transports).
 //

@@ -130,7 +130,7 @@ class unique_function<R(Args...)> {
 
   union {
     Storage storage_;
-    void* heap_;
+    void* heap_ = nullptr;  // initialized so GCC sees no read of an unset member
   };
   const Ops* ops_ = nullptr;
 };

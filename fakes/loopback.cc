@@ -1,0 +1,251 @@
+#include "fakes/loopback.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "fakes/fake_clock.h"
+
+namespace kit::fakes {
+
+// ---- LoopbackTransport
+
+LoopbackTransport::LoopbackTransport(Protocol& protocol, Address host, Address peer)
+    : protocol_(protocol), host_(std::move(host)), peer_(std::move(peer)) {}
+
+void LoopbackTransport::write(std::string_view data) {
+  if (disconnecting_ || lost_ || half_close_requested_ || data.empty()) return;
+  out_.append(data);
+  update_producer();
+}
+
+void LoopbackTransport::lose_connection() {
+  if (lost_ || disconnecting_) return;
+  disconnecting_ = true;
+  close_requested_ = true;
+}
+
+void LoopbackTransport::abort_connection() {
+  if (lost_ || abort_requested_) return;
+  disconnecting_ = true;
+  abort_requested_ = true;
+  drop_out();
+}
+
+void LoopbackTransport::half_close() {
+  if (lost_ || disconnecting_ || half_close_requested_) return;
+  half_close_requested_ = true;
+}
+
+void LoopbackTransport::register_producer(Producer& producer) {
+  if (producer_ != nullptr) {
+    throw std::logic_error(
+        "LoopbackTransport::register_producer: a producer is already registered");
+  }
+  if (lost_) {
+    producer.stop_producing();
+    return;
+  }
+  producer_ = &producer;
+  producer_paused_ = false;
+  update_producer();
+}
+
+void LoopbackTransport::unregister_producer() {
+  producer_ = nullptr;
+  producer_paused_ = false;
+}
+
+void LoopbackTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
+  if (low > high) {
+    throw std::invalid_argument("LoopbackTransport::set_write_buffer_limits: low above high");
+  }
+  high_water_ = high;
+  low_water_ = low;
+  update_producer();
+}
+
+std::string LoopbackTransport::take_out(std::size_t max) {
+  std::size_t n = std::min(max, write_buffer_size());
+  std::string taken = out_.substr(out_begin_, n);
+  out_begin_ += n;
+  if (out_begin_ == out_.size()) {
+    out_.clear();
+    out_begin_ = 0;
+  } else if (out_begin_ > out_.size() / 2) {
+    out_.erase(0, out_begin_);  // keeps the delivered prefix from growing without bound
+    out_begin_ = 0;
+  }
+  return taken;
+}
+
+void LoopbackTransport::put_back(std::string_view bytes) {
+  out_.insert(out_begin_, bytes);
+  update_producer();
+}
+
+void LoopbackTransport::drop_out() {
+  out_.clear();
+  out_begin_ = 0;
+  update_producer();
+}
+
+void LoopbackTransport::update_producer() {
+  if (producer_ == nullptr) return;
+  const std::size_t size = write_buffer_size();
+  if (!producer_paused_ && size > high_water_) {
+    producer_paused_ = true;
+    producer_->pause_producing();
+  } else if (producer_paused_ && size <= low_water_) {
+    producer_paused_ = false;
+    producer_->resume_producing();
+  }
+}
+
+// ---- LoopbackPair
+
+LoopbackPair::LoopbackPair(Protocol& client, Protocol& server, LoopbackOptions options)
+    : options_(std::move(options)),
+      client_(client, options_.client_address, options_.server_address),
+      server_(server, options_.server_address, options_.client_address),
+      name_(options_.client_address.to_string() + " <-> " + options_.server_address.to_string()),
+      chunking_(options_.seed) {
+  server.make_connection(server_);
+  client.make_connection(client_);
+}
+
+std::size_t LoopbackPair::pump() {
+  std::size_t rounds = 0;
+  while (step()) {
+    if (++rounds >= options_.max_rounds) {
+      throw LoopbackRunaway("LoopbackPair " + name_ + ": still busy after " +
+                            std::to_string(rounds) +
+                            " steps (do the two protocols answer each other forever?)");
+    }
+  }
+  return rounds;
+}
+
+bool LoopbackPair::step() {
+  if (stepping_) {
+    throw std::logic_error("LoopbackPair " + name_ + ": step() or pump() from a protocol callback");
+  }
+  stepping_ = true;
+  struct Reset {
+    bool& flag;
+    ~Reset() { flag = false; }
+  } reset{stepping_};
+
+  bool progress = false;
+  progress |= abort_if_requested(client_, server_);
+  progress |= abort_if_requested(server_, client_);
+  progress |= transfer(client_, server_);
+  progress |= transfer(server_, client_);
+  progress |= complete_close(client_, server_);
+  progress |= complete_close(server_, client_);
+  progress |= deliver_peer_events(client_);
+  progress |= deliver_peer_events(server_);
+  progress |= run_clock();
+  return progress;
+}
+
+bool LoopbackPair::abort_if_requested(LoopbackTransport& side, LoopbackTransport& peer) {
+  if (!side.abort_requested_ || side.lost_) return false;
+  finish(side, Failure(errc::connection_aborted));
+  if (!peer.lost_ && !peer.pending_lost_) {
+    peer.pending_lost_ = Failure(errc::connection_lost, "connection reset by " + name_);
+  }
+  return true;
+}
+
+bool LoopbackPair::transfer(LoopbackTransport& from, LoopbackTransport& to) {
+  if (from.write_buffer_size() == 0) return false;
+  if (to.lost_ || to.disconnecting_ || to.pending_lost_) {
+    from.drop_out();  // nobody reads on the other side any more
+    return true;
+  }
+  if (to.reading_paused_) return false;
+  const std::size_t limit =
+      options_.bytes_per_step == 0 ? from.write_buffer_size() : options_.bytes_per_step;
+  std::string data = from.take_out(limit);
+  from.update_producer();
+  deliver(from, to, data);
+  return true;
+}
+
+void LoopbackPair::deliver(LoopbackTransport& from, LoopbackTransport& to,
+                           const std::string& data) {
+  std::size_t offset = 0;
+  while (offset < data.size()) {
+    if (to.lost_ || to.disconnecting_) return;  // a closing side reads no more
+    if (to.reading_paused_) {
+      from.put_back(std::string_view(data).substr(offset));
+      return;
+    }
+    std::size_t piece = data.size() - offset;
+    if (options_.max_chunk > 0) {
+      piece = std::min<std::size_t>(piece, 1 + chunking_() % options_.max_chunk);
+    }
+    std::string chunk = data.substr(offset, piece);
+    offset += piece;
+    to.protocol_.data_received(chunk);
+  }
+}
+
+bool LoopbackPair::complete_close(LoopbackTransport& side, LoopbackTransport& peer) {
+  if (side.lost_ || side.write_buffer_size() != 0) return false;
+  if (side.close_requested_) {
+    finish(side, Failure(errc::connection_done));
+    if (!peer.lost_ && !peer.pending_lost_) peer.pending_lost_ = Failure(errc::connection_done);
+    return true;
+  }
+  if (side.half_close_requested_ && !side.write_shut_) {
+    side.write_shut_ = true;
+    if (!peer.lost_) peer.pending_eof_ = true;
+    // Our EOF was the last direction still open: the connection is over for us.
+    if (side.read_eof_) finish(side, Failure(errc::connection_done));
+    return true;
+  }
+  return false;
+}
+
+bool LoopbackPair::deliver_peer_events(LoopbackTransport& side) {
+  if (!side.reading()) return false;
+  if (side.pending_lost_) {
+    Failure reason = std::move(*side.pending_lost_);
+    side.pending_lost_.reset();
+    finish(side, std::move(reason));
+    return true;
+  }
+  if (side.pending_eof_) {
+    side.pending_eof_ = false;
+    side.read_eof_ = true;
+    if (!side.disconnecting_) side.protocol_.read_connection_lost();
+    // Both directions shut: the peer half-closed and so did we.
+    if (side.write_shut_ && !side.lost_) finish(side, Failure(errc::connection_done));
+    return true;
+  }
+  return false;
+}
+
+bool LoopbackPair::run_clock() {
+  FakeClock* clock = options_.clock;
+  if (clock == nullptr || FakeClock::running() == clock) return false;
+  std::optional<TimePoint> next = clock->next_deadline();
+  if (!next || *next > clock->now()) return false;
+  clock->advance(Duration::zero());
+  return true;
+}
+
+void LoopbackPair::finish(LoopbackTransport& side, Failure reason) {
+  side.lost_ = true;
+  side.disconnecting_ = true;
+  side.lost_reason_ = reason;
+  side.pending_eof_ = false;
+  side.pending_lost_.reset();
+  side.out_.clear();
+  side.out_begin_ = 0;
+  if (Producer* producer = std::exchange(side.producer_, nullptr)) producer->stop_producing();
+  side.protocol_.connection_lost(reason);
+}
+
+}  // namespace kit::fakes
