@@ -1,8 +1,12 @@
 // TimerQueue: the pending calls of a Clock, ordered by (deadline, order scheduled).
 //
-// An indexed binary heap: scheduling, cancelling and resetting a call are O(log n) and
-// a million pending calls cost about 40 bytes of heap each plus their node. FakeClock and
-// the live reactor both keep their calls here; they differ only in how time moves.
+// A 4-ary heap of (deadline, order, node) entries. Sifting moves entries within one
+// array and never touches the nodes, so a million pending calls schedule and fire
+// quickly. Cancelling marks the node and leaves its entry behind; resetting adds a new
+// entry and leaves the old one behind. Entries left behind are dropped when they reach
+// the top, or all at once when they outnumber the live ones, so memory stays bounded by
+// about twice the pending calls however often a timeout is reset. FakeClock and the
+// live reactor both keep their calls here; they differ only in how time moves.
 //
 // Thread safety: one thread (the clock's).
 #ifndef KIT_TIMER_QUEUE_H_
@@ -10,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -23,15 +28,45 @@ class Clock;
 
 namespace detail {
 
-struct TimerNode {
-  static constexpr std::size_t not_queued = static_cast<std::size_t>(-1);
+class TimerNodePool;
 
+struct TimerNode {
   TimePoint deadline{};
-  std::uint64_t sequence = 0;
-  std::size_t heap_index = not_queued;
+  std::uint64_t sequence = 0;  // of the node's live entry; older entries are stale
+  bool queued = false;         // scheduled, neither run nor cancelled
   TimerQueue* queue = nullptr;  // null once the queue is destroyed
+  TimerNodePool* pool = nullptr;  // where the node's memory goes back to
   unique_function<void()> fn;
-  std::uint32_t refs = 0;  // one for the handle, one while queued
+  std::uint32_t refs = 0;  // one for the handle, one per heap entry
+};
+
+// The memory of one queue's nodes: carved from growing chunks and recycled through a
+// free list, so scheduling and firing calls does not go through malloc. It outlives
+// its queue while handles still hold nodes, and goes with the last of them.
+class TimerNodePool {
+ public:
+  TimerNodePool() = default;
+  TimerNodePool(const TimerNodePool&) = delete;
+  TimerNodePool& operator=(const TimerNodePool&) = delete;
+
+  TimerNode* make();
+  void destroy(TimerNode* node) noexcept;
+  // orphan: the queue is gone; the pool deletes itself once no node is left.
+  void orphan() noexcept;
+
+ private:
+  ~TimerNodePool();
+
+  union Slot {
+    Slot* next_free;
+    alignas(TimerNode) unsigned char node[sizeof(TimerNode)];
+  };
+
+  std::vector<std::unique_ptr<Slot[]>> chunks_;
+  Slot* free_ = nullptr;
+  std::size_t next_chunk_size_ = 64;
+  std::size_t live_ = 0;
+  bool orphaned_ = false;
 };
 
 }  // namespace detail
@@ -48,8 +83,9 @@ class TimerQueue {
   // add: schedules `fn` at `deadline`.
   DelayedCall add(TimePoint deadline, unique_function<void()> fn);
 
-  bool empty() const noexcept { return heap_.empty(); }
-  std::size_t size() const noexcept { return heap_.size(); }
+  bool empty() const noexcept { return live_ == 0; }
+  // size: pending calls (not counting entries left behind by cancel and reset).
+  std::size_t size() const noexcept { return live_; }
 
   // next_deadline: the earliest pending deadline, if any.
   std::optional<TimePoint> next_deadline() const noexcept;
@@ -74,19 +110,28 @@ class TimerQueue {
     detail::TimerNode* node;
   };
 
+  static constexpr std::size_t arity = 4;
+
   static bool before(const Entry& a, const Entry& b) noexcept {
     return a.deadline < b.deadline || (a.deadline == b.deadline && a.sequence < b.sequence);
   }
+  static bool stale(const Entry& e) noexcept {
+    return !e.node->queued || e.node->sequence != e.sequence;
+  }
 
-  void remove(detail::TimerNode* node) noexcept;
+  void cancel(detail::TimerNode* node) noexcept;
   void reschedule(detail::TimerNode* node, TimePoint deadline);
-  void place(std::size_t index, const Entry& entry) noexcept;
+  void push(detail::TimerNode* node);
+  void pop_front() noexcept;
+  void drop_stale_front() noexcept;
+  void compact() noexcept;
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
-  void notify_if_front(detail::TimerNode* node, std::optional<TimePoint> old_front);
 
   const Clock& clock_;
+  detail::TimerNodePool* pool_;
   std::vector<Entry> heap_;
+  std::size_t live_ = 0;
   std::uint64_t next_sequence_ = 0;
   unique_function<void()> on_earlier_front_;
 };

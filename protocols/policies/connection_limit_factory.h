@@ -1,0 +1,42 @@
+// ConnectionLimitFactory: refuses connections beyond a number open at once (`protokit
+// serve --max-connections`; Twisted's LimitTotalConnectionsFactory without an overflow
+// protocol).
+//
+// A connection counts from the moment its protocol is built until its connection_lost()
+// has returned. Beyond `max_connections`, build_protocol() returns nullptr, and the
+// reactor closes the new connection at once (kit/factory.h).
+//
+// Thread safety: the reactor's thread only.
+#ifndef KIT_PROTOCOLS_POLICIES_CONNECTION_LIMIT_FACTORY_H_
+#define KIT_PROTOCOLS_POLICIES_CONNECTION_LIMIT_FACTORY_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "kit/address.h"
+#include "kit/factory.h"
+#include "kit/protocol.h"
+#include "protocols/policies/wrapping_factory.h"
+
+namespace kit::protocols {
+
+class ConnectionLimitFactory : public WrappingFactory {
+ public:
+  ConnectionLimitFactory(Factory& wrapped, std::size_t max_connections);
+
+  // build_protocol: nullptr when max_connections() are open already.
+  std::unique_ptr<Protocol> build_protocol(const Address& peer) override;
+
+  std::size_t max_connections() const noexcept { return max_connections_; }
+  // refused: how many connections were refused so far.
+  std::uint64_t refused() const noexcept { return refused_; }
+
+ private:
+  std::size_t max_connections_;
+  std::uint64_t refused_ = 0;
+};
+
+}  // namespace kit::protocols
+
+#endif  // KIT_PROTOCOLS_POLICIES_CONNECTION_LIMIT_FACTORY_H_
