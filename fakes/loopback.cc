@@ -193,8 +193,11 @@ void LoopbackPair::deliver(LoopbackTransport& from, LoopbackTransport& to,
 
 bool LoopbackPair::complete_close(LoopbackTransport& side, LoopbackTransport& peer) {
   if (side.lost_ || side.write_buffer_size() != 0) return false;
+  // A close or reset by the peer that has not reached us yet ended the connection first:
+  // if it was a reset, our buffer was dropped, not sent, and that is no clean close.
+  const Failure reason = side.pending_lost_.value_or(Failure(errc::connection_done));
   if (side.close_requested_) {
-    finish(side, Failure(errc::connection_done));
+    finish(side, reason);
     if (!peer.lost_ && !peer.pending_lost_) peer.pending_lost_ = Failure(errc::connection_done);
     return true;
   }
@@ -202,7 +205,7 @@ bool LoopbackPair::complete_close(LoopbackTransport& side, LoopbackTransport& pe
     side.write_shut_ = true;
     if (!peer.lost_) peer.pending_eof_ = true;
     // Our EOF was the last direction still open: the connection is over for us.
-    if (side.read_eof_) finish(side, Failure(errc::connection_done));
+    if (side.read_eof_) finish(side, reason);
     return true;
   }
   return false;

@@ -24,7 +24,8 @@
 //  - lose_connection(): once the writer's buffer has drained, it hears
 //    connection_lost(errc::connection_done) and so does its peer. abort_connection():
 //    the buffer is dropped; at the next step the aborting side hears
-//    errc::connection_aborted and the peer errc::connection_lost (a reset).
+//    errc::connection_aborted and the peer errc::connection_lost (a reset), even a peer
+//    that was closing: its pending bytes are dropped, so its close was no clean one.
 //    half_close(): once the buffer has drained the peer hears read_connection_lost();
 //    when both directions are shut, both hear errc::connection_done. A side that is
 //    closing reads no more: bytes sent to it are dropped.

@@ -255,6 +255,43 @@ TEST(Loopback, AbortDropsPendingBytesAndThePeerHearsAReset) {
   EXPECT_EQ(client.inside_requests, 0u);
 }
 
+// Regression: the closing side's buffer was dropped by the reset and its close then
+// completed as connection_done, a clean end that never happened (kit/transport.h, 4).
+TEST(Loopback, AResetWhileClosingWithBytesPendingIsAReset) {
+  Recorder client("client"), server("server");
+  LoopbackPair pair(client, server);
+  server.transport()->pause_reading();
+  client.request([](Transport& t) {
+    t.write("pending");
+    t.lose_connection();
+  });
+  pair.pump();
+  EXPECT_THAT(client.events, ElementsAre("client made")) << "still waiting to send";
+  server.transport()->abort_connection();
+  pair.pump();
+  EXPECT_EQ(server.received, "");
+  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:reset"));
+  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:aborted"));
+}
+
+TEST(Loopback, AResetWhileHalfClosingWithBytesPendingIsAReset) {
+  Recorder client("client"), server("server");
+  client.on_read_lost = [] {};
+  LoopbackPair pair(client, server);
+  server.transport()->pause_reading();
+  server.transport()->half_close();
+  client.request([](Transport& t) {
+    t.write("pending");
+    t.half_close();
+  });
+  pair.pump();
+  EXPECT_THAT(client.events, ElementsAre("client made", "client read_lost"));
+  server.transport()->abort_connection();
+  pair.pump();
+  EXPECT_THAT(client.events, ElementsAre("client made", "client read_lost", "client lost:reset"));
+  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:aborted"));
+}
+
 TEST(Loopback, HalfCloseGivesThePeerReadConnectionLostAndItMayStillAnswer) {
   Recorder client("client"), server("server");
   client.on_read_lost = [] {};
