@@ -1,0 +1,181 @@
+#include "examples/protokit/demo_command.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "examples/protokit/command_error.h"
+#include "fakes/fake_clock.h"
+#include "fakes/string_transport.h"
+#include "kit/client_factory.h"
+#include "kit/factory.h"
+#include "kit/live/live_reactor.h"
+#include "protocols/basic/line_only_receiver.h"
+#include "protocols/line/line_protocol.h"
+#include "protocols/policies/idle_timeout_factory.h"
+
+namespace protokit_cli {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Prints each step as it completes and remembers whether all of them succeeded.
+class Story {
+ public:
+  void step(bool ok, const std::string& text) {
+    ++steps_;
+    if (!ok) ++failed_;
+    std::printf("[%d] %s ... %s\n", steps_, text.c_str(), ok ? "ok" : "FAILED");
+    std::fflush(stdout);
+  }
+  void say(const std::string& text) {
+    std::printf("%s\n", text.c_str());
+    std::fflush(stdout);
+  }
+  int finish() {
+    std::printf("demo: %d steps, %s\n", steps_,
+                failed_ == 0 ? "all ok" : (std::to_string(failed_) + " failed").c_str());
+    return failed_ == 0 ? exit_ok : exit_failure;
+  }
+
+ private:
+  int steps_ = 0;
+  int failed_ = 0;
+};
+
+std::string shown(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// What the demo's client saw; it outlives the client, which its connection owns.
+struct Conversation {
+  std::vector<std::string> answers;
+  bool closed = false;
+  std::string close_reason;
+};
+
+// The demo's client: sends its lines one at a time, each after the previous answer.
+class ScriptedClient : public kit::protocols::LineOnlyReceiver {
+ public:
+  ScriptedClient(std::vector<std::string> lines, Conversation& seen)
+      : lines_(std::move(lines)), seen_(seen) {}
+
+  void connection_made() override { send_next(); }
+  void line_received(std::string_view line) override {
+    seen_.answers.emplace_back(line);
+    send_next();
+  }
+  void connection_lost(const kit::Failure& reason) override {
+    seen_.closed = true;
+    seen_.close_reason = reason.what();
+  }
+
+ private:
+  void send_next() {
+    if (next_ < lines_.size()) send_line(lines_[next_++]);
+  }
+
+  std::vector<std::string> lines_;
+  Conversation& seen_;
+  std::size_t next_ = 0;
+};
+
+void live_steps(Story& story) {
+  story.say("-- the `line` protocol, served live on loopback by the Asio reactor");
+  kit::live::LiveReactor reactor;
+  auto factory = kit::factory_for<kit::protocols::LineProtocol>(std::size_t{16384});
+  std::unique_ptr<kit::ListeningPort> port;
+  try {
+    port = reactor.listen("tcp:0:interface=127.0.0.1", *factory);
+  } catch (const std::exception& e) {
+    story.step(false, std::string("listen on tcp:0:interface=127.0.0.1: ") + e.what());
+    return;
+  }
+  story.step(true, "server listening on " + port->description());
+
+  Conversation seen;
+  kit::FunctionClientFactory client_factory([&](const kit::Address&) {
+    return std::make_unique<ScriptedClient>(std::vector<std::string>{"hello", "quit"}, seen);
+  });
+  std::string failure;
+  client_factory.on_failed = [&](kit::Connector&, const kit::Failure& reason) {
+    failure = reason.what();
+  };
+  kit::Endpoint server;
+  server.host = port->address().host();
+  server.port = port->address().port();
+  auto connector = reactor.connect(server, client_factory);
+  bool done = reactor.run_until([&] { return !failure.empty() || seen.closed; }, 5s);
+  if (!failure.empty()) {
+    story.step(false, "client connects: " + failure);
+    return;
+  }
+  story.step(done, "client connected, sent \"hello\" and \"quit\" (lines end in CRLF)");
+  const std::vector<std::string> expected = {"You said: hello", "Goodbye."};
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    std::string got = i < seen.answers.size() ? seen.answers[i] : "(nothing)";
+    story.step(got == expected[i], "server answered " + shown(got));
+  }
+  story.step(seen.closed && seen.close_reason == "connection closed cleanly",
+             "server closed the connection after Goodbye (" +
+                 (seen.closed ? seen.close_reason : std::string("still open")) + ")");
+}
+
+void fake_steps(Story& story) {
+  story.say("-- the same LineProtocol on fakes: no sockets, no sleeping");
+  kit::fakes::StringTransport transport;
+  kit::protocols::LineProtocol protocol(16384);
+  transport.connect(protocol);
+  transport.receive("hel");
+  transport.receive("lo\r\nqu");
+  story.step(transport.take() == "You said: hello\r\n",
+             "StringTransport: \"hel\" + \"lo\\r\\nqu\" in two chunks -> \"You said: hello\\r\\n\"");
+  transport.receive("it\n");
+  story.step(transport.take() == "Goodbye.\r\n" && transport.lost_reason().has_value(),
+             "StringTransport: \"it\\n\" completes quit -> \"Goodbye.\\r\\n\", connection closed");
+
+  kit::fakes::FakeClock clock;
+  auto inner = kit::factory_for<kit::protocols::LineProtocol>(std::size_t{16384});
+  kit::protocols::IdleTimeoutFactory idle(*inner, clock, 60s);
+  kit::fakes::StringTransport idle_transport;
+  std::unique_ptr<kit::Protocol> idle_protocol = idle.build_protocol(idle_transport.peer());
+  idle_transport.connect(*idle_protocol);
+  clock.advance(59s);
+  bool open_at_59 = !idle_transport.disconnecting();
+  auto started = std::chrono::steady_clock::now();
+  clock.advance(1s);
+  auto real_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                     std::chrono::steady_clock::now() - started)
+                     .count();
+  story.step(open_at_59 && idle_transport.lost_reason().has_value(),
+             "FakeClock: idle timeout of 60 s, open at 59 s, closed at 60 s (" +
+                 std::to_string(real_ms) + " ms of real time)");
+}
+
+}  // namespace
+
+CLI::App* add_demo_command(CLI::App& app, DemoOptions&) {
+  return app.add_subcommand("demo", "Run the kit's story end to end on loopback, telling each step");
+}
+
+int run_demo(const DemoOptions&) {
+  Story story;
+  story.say("protokit demo: one protocol, tested on fakes and served live");
+  live_steps(story);
+  fake_steps(story);
+  return story.finish();
+}
+
+}  // namespace protokit_cli

@@ -1,0 +1,299 @@
+"""The protokit program against its contract, specs/cli.md: real processes, real sockets
+on loopback, a Python client and nc. Every wait is on an event (a line printed, a socket
+closed, a process exited) with a bound; nothing sleeps to let time pass."""
+
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+PROTOKIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "protokit")
+BOUND = 10.0  # seconds: the most any single event may take
+
+
+class Server:
+    """A `protokit serve` process; reads its `listening on` lines."""
+
+    def __init__(self, *args):
+        # Unbuffered: readline() must not take more than one line from the pipe, or
+        # select() would wait for lines already read.
+        self.process = subprocess.Popen(
+            [PROTOKIT, "serve", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,
+        )
+        self.endpoints = []
+
+    def read_listening(self, count):
+        deadline = time.monotonic() + BOUND
+        while len(self.endpoints) < count:
+            remaining = deadline - time.monotonic()
+            ready, _, _ = select.select([self.process.stdout], [], [], max(remaining, 0))
+            if not ready:
+                raise AssertionError("no `listening on` line within %ss" % BOUND)
+            line = self.process.stdout.readline().decode()
+            if not line:
+                raise AssertionError("server exited: %s" % self.process.stderr.read().decode())
+            self.endpoints.append(line.rstrip("\n"))
+        return self.endpoints
+
+    def tcp_port(self, index=0):
+        return int(self.endpoints[index].rsplit(":", 1)[1])
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout=BOUND + 15)
+        finally:
+            self.process.stdout.close()
+            self.process.stderr.close()
+
+    def kill(self):
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def connect(port, host="127.0.0.1"):
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    s = socket.socket(family, socket.SOCK_STREAM)
+    s.settimeout(BOUND)
+    s.connect((host, port))
+    return s
+
+
+def read_until_closed(s):
+    data = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+
+
+def read_exactly(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            raise AssertionError("closed after %r" % data)
+        data += chunk
+    return data
+
+
+class ServeTest(unittest.TestCase):
+    def start(self, *args, listening=1):
+        server = Server(*args)
+        self.addCleanup(server.kill)
+        server.read_listening(listening)
+        return server
+
+    def test_line_listening_lines_and_answers(self):
+        server = self.start("line", "--listen", "tcp:0:interface=127.0.0.1",
+                            "--listen", "tcp:0:interface=::1", listening=2)
+        self.assertRegex(server.endpoints[0], r"^listening on tcp:127\.0\.0\.1:[1-9][0-9]*$")
+        self.assertRegex(server.endpoints[1], r"^listening on tcp:\[::1\]:[1-9][0-9]*$")
+        for index, host in ((0, "127.0.0.1"), (1, "::1")):
+            s = connect(server.tcp_port(index), host)
+            s.sendall(b"hello\r\nwor")
+            s.sendall(b"ld\nquit\nnot answered\n")
+            self.assertEqual(read_until_closed(s),
+                             b"You said: hello\r\nYou said: world\r\nGoodbye.\r\n")
+            s.close()
+        self.assertEqual(server.stop(), 0)
+
+    def test_line_too_long_closes_without_waiting_for_lf(self):
+        server = self.start("line", "--listen", "tcp:0:interface=127.0.0.1", "--max-line", "10")
+        s = connect(server.tcp_port())
+        s.sendall(b"0123456789\n" + b"x" * 11)  # the second line is over with no LF yet
+        self.assertEqual(read_until_closed(s), b"You said: 0123456789\r\nerror: line too long\r\n")
+
+    def test_line_with_nc(self):
+        if shutil.which("nc") is None:
+            self.skipTest("nc is not installed")
+        server = self.start("line", "--listen", "tcp:0:interface=127.0.0.1")
+        out = subprocess.run(["nc", "-q", "5", "127.0.0.1", str(server.tcp_port())],
+                             input=b"hi\nquit\n", capture_output=True, timeout=BOUND)
+        self.assertEqual(out.stdout, b"You said: hi\r\nGoodbye.\r\n")
+
+    def test_echo_sends_every_byte_back(self):
+        server = self.start("echo", "--listen", "tcp:0:interface=127.0.0.1")
+        s = connect(server.tcp_port())
+        payload = bytes(range(256)) * 400
+        s.sendall(payload)
+        self.assertEqual(read_exactly(s, len(payload)), payload)
+
+    def test_reverse_reverses_lines_and_quit_closes(self):
+        server = self.start("reverse", "--listen", "tcp:0:interface=127.0.0.1")
+        s = connect(server.tcp_port())
+        s.sendall(b"abc\r\nhello world\nquit\n")
+        self.assertEqual(read_until_closed(s), b"cba\r\ndlrow olleh\r\n")
+
+    def test_unix_socket(self):
+        # /tmp: a Unix socket path has at most 107 bytes, and TEST_TMPDIR is deeper.
+        directory = tempfile.mkdtemp(prefix="protokit-", dir="/tmp")
+        self.addCleanup(shutil.rmtree, directory, True)
+        path = os.path.join(directory, "s.sock")
+        server = self.start("echo", "--listen", "unix:" + path)
+        self.assertEqual(server.endpoints, ["listening on unix:" + path])
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(BOUND)
+        s.connect(path)
+        s.sendall(b"over unix")
+        self.assertEqual(read_exactly(s, 9), b"over unix")
+
+    def test_max_connections_closes_new_ones_at_once(self):
+        server = self.start("echo", "--listen", "tcp:0:interface=127.0.0.1",
+                            "--max-connections", "1")
+        first = connect(server.tcp_port())
+        first.sendall(b"x")
+        self.assertEqual(read_exactly(first, 1), b"x")  # the first is served
+        second = connect(server.tcp_port())
+        self.assertEqual(read_until_closed(second), b"")  # the second is closed at once
+        first.sendall(b"y")
+        self.assertEqual(read_exactly(first, 1), b"y")
+
+    def test_idle_timeout_closes_idle_connections(self):
+        server = self.start("echo", "--listen", "tcp:0:interface=127.0.0.1",
+                            "--idle-timeout", "0.2")
+        s = connect(server.tcp_port())
+        self.assertEqual(read_until_closed(s), b"")
+
+    def test_sigterm_closes_open_connections_and_exits_0(self):
+        server = self.start("line", "--listen", "tcp:0:interface=127.0.0.1", "--grace", "5")
+        s = connect(server.tcp_port())
+        s.sendall(b"still here\n")
+        self.assertEqual(read_exactly(s, 22), b"You said: still here\r\n")
+        server.process.send_signal(signal.SIGTERM)
+        self.assertEqual(read_until_closed(s), b"")  # closed cleanly, not reset
+        self.assertEqual(server.process.wait(timeout=BOUND), 0)
+
+    def test_sigint_stops_too(self):
+        server = self.start("echo", "--listen", "tcp:0:interface=127.0.0.1")
+        self.assertEqual(server.stop(signal.SIGINT), 0)
+
+    def test_second_signal_stops_at_once_and_still_exits_0(self):
+        server = self.start("echo", "--listen", "tcp:0:interface=127.0.0.1", "--grace", "30")
+        s = connect(server.tcp_port())
+        s.sendall(b"x")
+        self.assertEqual(read_exactly(s, 1), b"x")
+        server.process.send_signal(signal.SIGTERM)
+        # The echo connection closes at once (it has no work in hand); signal again anyway.
+        server.process.send_signal(signal.SIGTERM)
+        self.assertEqual(server.process.wait(timeout=BOUND), 0)
+
+    def test_port_in_use_is_an_error(self):
+        holder = socket.socket()
+        holder.bind(("127.0.0.1", 0))
+        holder.listen(1)
+        port = holder.getsockname()[1]
+        out = subprocess.run([PROTOKIT, "serve", "echo", "--listen",
+                              "tcp:%d:interface=127.0.0.1" % port],
+                             capture_output=True, timeout=BOUND)
+        holder.close()
+        self.assertNotEqual(out.returncode, 0)
+        self.assertRegex(out.stderr.decode(), r"^protokit: .*in use")
+
+
+class SendTest(unittest.TestCase):
+    def test_send_relays_lines_and_exits_0_when_the_server_closes(self):
+        server = Server("line", "--listen", "tcp:0:interface=127.0.0.1")
+        self.addCleanup(server.kill)
+        server.read_listening(1)
+        port = server.tcp_port()
+        out = subprocess.run([PROTOKIT, "send", "127.0.0.1:%d" % port],
+                             input=b"one\ntwo\nquit\n", capture_output=True, timeout=BOUND)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"You said: one\r\nYou said: two\r\nGoodbye.\r\n")
+        # End of input without quit: send half-closes, the server closes, exit 0.
+        out = subprocess.run([PROTOKIT, "send", "tcp:127.0.0.1:%d" % port],
+                             input=b"last", capture_output=True, timeout=BOUND)
+        self.assertEqual(out.returncode, 0, out.stderr)
+
+    def test_send_sends_lf_as_crlf(self):
+        server = Server("echo", "--listen", "tcp:0:interface=127.0.0.1")
+        self.addCleanup(server.kill)
+        server.read_listening(1)
+        out = subprocess.run([PROTOKIT, "send", "127.0.0.1:%d" % server.tcp_port()],
+                             input=b"a\nb\r\nc", capture_output=True, timeout=BOUND)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"a\r\nb\r\nc")
+
+    def test_send_fails_when_it_cannot_connect(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        s.close()  # nothing listens there now
+        out = subprocess.run([PROTOKIT, "send", "127.0.0.1:%d" % port],
+                             input=b"", capture_output=True, timeout=BOUND)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertRegex(out.stderr.decode(), r"^protokit: .*refused")
+
+
+class UsageTest(unittest.TestCase):
+    def run_protokit(self, *args):
+        return subprocess.run([PROTOKIT, *args], capture_output=True, timeout=BOUND)
+
+    def test_help_exits_0_everywhere(self):
+        for args in ([], ["serve"], ["send"], ["demo"]):
+            out = self.run_protokit(*args, "--help")
+            self.assertEqual(out.returncode, 0, args)
+            self.assertIn(b"Usage", out.stdout)
+
+    def test_wrong_usage_exits_2_with_one_protokit_line(self):
+        for args in ([], ["serve"], ["serve", "nope"], ["serve", "echo", "--listen", "tcp:x"],
+                     ["serve", "echo", "--max-line", "5"], ["serve", "line", "--bogus"],
+                     ["send"], ["send", "no-port"]):
+            out = self.run_protokit(*args)
+            self.assertEqual(out.returncode, 2, (args, out.stderr))
+            self.assertTrue(out.stderr.startswith(b"protokit: "), (args, out.stderr))
+
+    def test_demo_succeeds(self):
+        out = subprocess.run([PROTOKIT, "demo"], capture_output=True, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        self.assertIn(b"all ok", out.stdout)
+
+
+def write_junit_xml(result, path):
+    """Bazel reads per-case counts from this file (GoogleTest writes one of its own)."""
+    from xml.sax.saxutils import quoteattr
+    failed = {id(t): m for t, m in result.failures + result.errors}
+    lines = ['<testsuites tests="%d" failures="%d" errors="%d" skipped="%d">'
+             % (result.testsRun, len(result.failures), len(result.errors), len(result.skipped)),
+             '<testsuite name="protokit_cli_test">']
+    for test in result.all_tests:
+        message = failed.get(id(test))
+        if message is None:
+            lines.append("<testcase name=%s/>" % quoteattr(test.id()))
+        else:
+            lines.append("<testcase name=%s><failure message=%s/></testcase>"
+                         % (quoteattr(test.id()), quoteattr(message[-2000:])))
+    lines += ["</testsuite>", "</testsuites>"]
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+
+
+class RecordingResult(unittest.TextTestResult):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.all_tests = []
+
+    def startTest(self, test):
+        self.all_tests.append(test)
+        super().startTest(test)
+
+
+if __name__ == "__main__":
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    result = unittest.TextTestRunner(verbosity=2, resultclass=RecordingResult).run(suite)
+    if os.environ.get("XML_OUTPUT_FILE"):
+        write_junit_xml(result, os.environ["XML_OUTPUT_FILE"])
+    sys.exit(0 if result.wasSuccessful() else 1)

@@ -1,0 +1,34 @@
+// `protokit serve PROTOCOL [options]`: runs a server until SIGINT or SIGTERM.
+#ifndef KIT_EXAMPLES_PROTOKIT_SERVE_COMMAND_H_
+#define KIT_EXAMPLES_PROTOKIT_SERVE_COMMAND_H_
+
+#include <CLI/CLI.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace protokit_cli {
+
+struct ServeOptions {
+  std::string protocol;
+  std::vector<std::string> listen;  // empty: the default endpoint
+  double idle_timeout_seconds = 60;
+  std::size_t max_connections = 10000;
+  double grace_seconds = 10;
+  std::optional<std::size_t> max_line;
+};
+
+inline constexpr const char* default_listen_endpoint = "tcp:8000:interface=127.0.0.1";
+
+// add_serve_command: declares the command and its options on `app`, filling `options`.
+CLI::App* add_serve_command(CLI::App& app, ServeOptions& options);
+
+// run_serve: listens, prints the `listening on` lines, serves until stopped; the exit
+// status. Throws CommandError for what specs/cli.md calls errors.
+int run_serve(const ServeOptions& options);
+
+}  // namespace protokit_cli
+
+#endif  // KIT_EXAMPLES_PROTOKIT_SERVE_COMMAND_H_

@@ -1,0 +1,31 @@
+// The protocols `protokit serve` runs, by name (specs/cli.md).
+#ifndef KIT_EXAMPLES_PROTOKIT_SERVER_PROTOCOLS_H_
+#define KIT_EXAMPLES_PROTOKIT_SERVER_PROTOCOLS_H_
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kit/factory.h"
+
+namespace protokit_cli {
+
+struct ServerProtocolSettings {
+  std::size_t max_line = 16384;  // line and reverse
+};
+
+// server_protocol_names: the names `serve` accepts, in the order help lists them.
+const std::vector<std::string>& server_protocol_names();
+
+// uses_max_line: whether --max-line applies to the protocol.
+bool uses_max_line(std::string_view name);
+
+// make_server_factory: the factory for `name`; throws UsageError for an unknown name.
+std::unique_ptr<kit::Factory> make_server_factory(std::string_view name,
+                                                  const ServerProtocolSettings& settings);
+
+}  // namespace protokit_cli
+
+#endif  // KIT_EXAMPLES_PROTOKIT_SERVER_PROTOCOLS_H_

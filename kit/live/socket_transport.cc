@@ -1,0 +1,484 @@
+#include "kit/live/socket_transport.h"
+
+#include <algorithm>
+#include <array>
+#include <asio/buffer.hpp>
+#include <asio/error.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/post.hpp>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+#include "kit/live/socket_address.h"
+#include "kit/live/socket_connector.h"
+#include "kit/log.h"
+
+namespace kit::live {
+namespace {
+
+// At most this many full reads in a row before the connection waits its turn again, so
+// one fast sender cannot starve the others.
+constexpr int max_reads_per_turn = 4;
+
+// The most buffers one send() takes; the rest of a write_sequence() waits its turn.
+constexpr std::size_t max_send_buffers = 64;
+
+bool would_block(const std::error_code& error) noexcept {
+  return error == asio::error::would_block || error == asio::error::try_again;
+}
+
+}  // namespace
+
+class SocketTransport::HandlerRef {
+ public:
+  // Adopts a reference taken earlier (when the handler was queued).
+  explicit HandlerRef(SocketTransport* transport) noexcept : transport_(transport) {}
+  HandlerRef(const HandlerRef&) = delete;
+  HandlerRef& operator=(const HandlerRef&) = delete;
+  ~HandlerRef() { transport_->drop_ref(); }
+
+ private:
+  SocketTransport* transport_;
+};
+
+SocketTransport::SocketTransport(LiveReactor::Impl& reactor, Socket socket, Address peer,
+                                 SocketConnector* connector)
+    : reactor_(reactor),
+      socket_(std::move(socket)),
+      connector_(connector),
+      peer_(std::move(peer)),
+      tcp_(peer_.is_tcp()) {}
+
+SocketTransport::~SocketTransport() = default;
+
+bool SocketTransport::start(LiveReactor::Impl& reactor, Socket socket, Address peer,
+                            Factory& factory, SocketConnector* connector, Failure* refusal) {
+  std::unique_ptr<Protocol> protocol;
+  try {
+    protocol = factory.build_protocol(peer);
+  } catch (...) {
+    Failure failure = Failure::current_exception();
+    log(LogLevel::error, "exception in build_protocol for the connection with " + peer.to_string() +
+                             ": " + failure.what() + "; closing it");
+    if (refusal != nullptr) *refusal = std::move(failure);
+    return false;
+  }
+  if (!protocol) {
+    log(LogLevel::info, "the factory refused the connection with " + peer.to_string());
+    if (refusal != nullptr) {
+      *refusal = Failure(errc::cancelled, "the factory built no protocol for " + peer.to_string());
+    }
+    return false;
+  }
+
+  std::error_code ignored;
+  socket.non_blocking(true, ignored);
+  if (peer.is_tcp()) socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+
+  auto* transport = new SocketTransport(reactor, std::move(socket), std::move(peer), connector);
+  transport->protocol_ = std::move(protocol);
+  reactor.adopt(*transport);
+  transport->add_ref();
+  HandlerRef ref(transport);
+  if (connector != nullptr) connector->made(*transport);
+  transport->deliver("connection_made",
+                     [transport] { transport->protocol_->make_connection(*transport); });
+  transport->settle();
+  if (transport->open() && transport->wants_read() && !transport->waiting_read_) {
+    transport->wait_readable();
+  }
+  return true;
+}
+
+void SocketTransport::drop_ref() noexcept {
+  if (--refs_ == 0 && lost_) reactor_.release(*this);
+}
+
+// ---- protocol calls
+
+template <typename F>
+void SocketTransport::deliver(const char* callback, F&& f) {
+  ++depth_;
+  try {
+    f();
+  } catch (...) {
+    callback_failed(callback);
+  }
+  --depth_;
+}
+
+template <typename F>
+void SocketTransport::call_producer(const char* callback, F&& f) {
+  try {
+    f();
+  } catch (...) {
+    callback_failed(callback);
+  }
+}
+
+void SocketTransport::callback_failed(const char* callback) {
+  Failure failure = Failure::current_exception();
+  std::string message = std::string("exception in ") + callback + " of the connection with " +
+                        peer_.to_string() + ": " + failure.what();
+  if (!lost_) message += "; aborting the connection";
+  log(LogLevel::error, message);
+  if (lost_) return;
+  if (!close_failure_) close_failure_ = std::make_unique<Failure>(std::move(failure));
+  abort_connection();
+}
+
+// ---- writing
+
+void SocketTransport::write(std::string_view data) {
+  if (disconnecting_ || write_closing_ || data.empty()) return;
+  if (!out_.empty()) {
+    // Already waiting for the socket to drain: keep the order.
+    out_.append(data);
+    check_high_water();
+    return;
+  }
+  // One buffer: send(), not the sendmsg() a sequence needs.
+  std::error_code error;
+  std::size_t sent = socket_.send(asio::buffer(data.data(), data.size()), 0, error);
+  if (error) {
+    if (!would_block(error)) return fail(error);
+    sent = 0;
+  }
+  if (sent == data.size()) return;
+  const std::string_view pieces[1] = {data};
+  buffer_rest(pieces, sent);
+}
+
+void SocketTransport::write_sequence(std::span<const std::string_view> pieces) {
+  if (disconnecting_ || write_closing_) return;
+  if (!out_.empty()) {
+    for (std::string_view piece : pieces) out_.append(piece);
+    check_high_water();
+    return;
+  }
+  const std::size_t sent = send_now(pieces);
+  buffer_rest(pieces, sent);
+}
+
+std::size_t SocketTransport::send_now(std::span<const std::string_view> pieces) {
+  std::array<asio::const_buffer, max_send_buffers> buffers;
+  std::size_t count = 0;
+  for (std::string_view piece : pieces) {
+    if (count == buffers.size()) break;
+    if (!piece.empty()) buffers[count++] = asio::buffer(piece.data(), piece.size());
+  }
+  if (count == 0) return 0;
+  std::error_code error;
+  const std::size_t sent =
+      socket_.send(std::span<const asio::const_buffer>(buffers.data(), count), 0, error);
+  if (error) {
+    if (!would_block(error)) fail(error);
+    return 0;
+  }
+  return sent;
+}
+
+void SocketTransport::buffer_rest(std::span<const std::string_view> pieces, std::size_t sent) {
+  if (disconnecting_) return;  // the send failed
+  for (std::string_view piece : pieces) {
+    const std::size_t skip = std::min(sent, piece.size());
+    sent -= skip;
+    out_.append(piece.substr(skip));
+  }
+  if (out_.empty()) return;
+  if (!waiting_write_) wait_writable();
+  check_high_water();
+}
+
+void SocketTransport::wait_writable() {
+  waiting_write_ = true;
+  add_ref();
+  socket_.async_wait(Socket::wait_write,
+                     [this](const std::error_code& error) { on_writable(error); });
+}
+
+void SocketTransport::on_writable(const std::error_code& error) {
+  HandlerRef ref(this);
+  waiting_write_ = false;
+  if (lost_) return;
+  ++depth_;
+  if (!error) {
+    flush();
+  } else if (error != asio::error::operation_aborted) {
+    fail(error);
+  }
+  --depth_;
+  settle();
+  if (!lost_ && !out_.empty() && !waiting_write_) wait_writable();
+}
+
+void SocketTransport::flush() {
+  if (finish_scheduled_) return;
+  if (!out_.empty()) {
+    // One send: when the kernel takes less than offered, its buffer is full, and trying
+    // again would only return would-block.
+    std::error_code error;
+    const std::size_t sent = socket_.send(asio::buffer(out_.pending()), 0, error);
+    if (error && !would_block(error)) return fail(error);
+    out_.consume(sent);
+  }
+  if (out_.empty()) {
+    if (closing_) {
+      close_code_ = errc::connection_done;
+      return schedule_finish();
+    }
+    if (write_closing_ && !write_shut_) shutdown_write();
+  }
+  check_low_water();
+}
+
+void SocketTransport::shutdown_write() {
+  std::error_code error;
+  socket_.shutdown(Socket::shutdown_send, error);
+  write_shut_ = true;
+  if (error) return fail(error);
+  if (eof_received_) {
+    // Both directions are shut: the connection is over.
+    // Both directions are shut: the connection is over.
+    close_code_ = errc::connection_done;
+    schedule_finish();
+  }
+}
+
+void SocketTransport::check_high_water() {
+  if (producer_ == nullptr || producer_paused_ || out_.size() <= high_water_) return;
+  producer_paused_ = true;
+  Producer* producer = producer_;
+  call_producer("pause_producing", [producer] { producer->pause_producing(); });
+}
+
+void SocketTransport::check_low_water() {
+  if (producer_ == nullptr || !producer_paused_ || out_.size() > low_water_) return;
+  producer_paused_ = false;
+  Producer* producer = producer_;
+  deliver("resume_producing", [producer] { producer->resume_producing(); });
+}
+
+// ---- reading
+
+void SocketTransport::wait_readable() {
+  waiting_read_ = true;
+  add_ref();
+  socket_.async_wait(Socket::wait_read,
+                     [this](const std::error_code& error) { on_readable(error); });
+}
+
+void SocketTransport::on_readable(const std::error_code& error) {
+  HandlerRef ref(this);
+  waiting_read_ = false;
+  if (lost_) return;
+  ++depth_;
+  if (!error) {
+    if (wants_read()) read_loop();
+  } else if (error != asio::error::operation_aborted) {
+    fail(error);
+  }
+  --depth_;
+  settle();
+  if (!lost_ && wants_read() && !waiting_read_) wait_readable();
+}
+
+void SocketTransport::read_loop() {
+  // The shared buffer is only ever used between a read and the return of the
+  // data_received() it feeds: nothing else can read into it meanwhile, because reads
+  // happen only here, on the reactor's thread, and never from inside a protocol request.
+  char* const buffer = reactor_.read_buffer();
+  for (int reads = 1;; ++reads) {
+    std::error_code error;
+    const std::size_t size =
+        socket_.receive(asio::buffer(buffer, LiveReactor::Impl::read_buffer_size), 0, error);
+    if (error) {
+      if (would_block(error)) return;
+      if (error == asio::error::eof) return end_of_input();
+      return fail(error);
+    }
+    deliver("data_received",
+            [this, buffer, size] { protocol_->data_received(std::string_view(buffer, size)); });
+    if (!wants_read() || waiting_read_) return;
+    // A short read emptied the socket; a full one may have left more behind.
+    if (size < LiveReactor::Impl::read_buffer_size || reads == max_reads_per_turn) return;
+  }
+}
+
+void SocketTransport::end_of_input() {
+  eof_received_ = true;
+  deliver("read_connection_lost", [this] { protocol_->read_connection_lost(); });
+  if (write_shut_) {
+    // Both directions are shut: the connection is over.
+    close_code_ = errc::connection_done;
+    schedule_finish();
+  }
+}
+
+void SocketTransport::pause_reading() { reading_paused_ = true; }
+
+void SocketTransport::resume_reading() {
+  if (!reading_paused_) return;
+  reading_paused_ = false;
+  // Data that arrived meanwhile is in the kernel; the wait reports it (never a
+  // data_received() from inside this call).
+  if (!lost_ && wants_read() && !waiting_read_) wait_readable();
+}
+
+// ---- closing
+
+void SocketTransport::lose_connection() {
+  if (disconnecting_) return;
+  disconnecting_ = true;
+  closing_ = true;
+  if (out_.empty()) {
+    close_code_ = errc::connection_done;
+    schedule_finish();
+  }
+}
+
+void SocketTransport::abort_connection() {
+  if (lost_ || aborted_) return;
+  aborted_ = true;
+  disconnecting_ = true;
+  out_.clear();
+  if (!close_code_ || close_code_.category() == kit_category()) {
+    close_code_ = errc::connection_aborted;
+  }
+  schedule_finish();
+}
+
+void SocketTransport::half_close() {
+  if (disconnecting_ || write_closing_) return;
+  write_closing_ = true;
+  if (out_.empty()) shutdown_write();
+}
+
+void SocketTransport::fail(std::error_code code) {
+  if (lost_ || finish_scheduled_) return;
+  close_code_ = system_error(code);
+  disconnecting_ = true;
+  out_.clear();
+  schedule_finish();
+}
+
+void SocketTransport::schedule_finish() {
+  if (lost_ || finish_scheduled_) return;
+  finish_scheduled_ = true;
+  // Inside the transport's own handlers (depth_ > 0) it settles when they return; a
+  // request from anywhere else (a timer, another connection's callback) is finished by
+  // the reactor next, never inside the request.
+  if (depth_ == 0) post_finish();
+}
+
+void SocketTransport::post_finish() {
+  if (finish_posted_) return;
+  finish_posted_ = true;
+  add_ref();
+  asio::post(reactor_.io, [this] {
+    HandlerRef ref(this);
+    finish_posted_ = false;
+    settle();
+  });
+}
+
+void SocketTransport::settle() {
+  if (depth_ == 0 && finish_scheduled_ && !lost_) finish();
+}
+
+Failure SocketTransport::reason() const {
+  if (close_failure_) return *close_failure_;
+  if (close_code_.category() == kit_category()) return Failure(close_code_);
+  return Failure(close_code_, "connection with " + peer_.to_string());
+}
+
+void SocketTransport::finish() {
+  lost_ = true;
+  disconnecting_ = true;
+  finish_scheduled_ = false;
+  out_.clear();
+  const Failure why = reason();
+
+  ++depth_;  // protocol code below may make requests; none of them settles here
+  if (Producer* producer = std::exchange(producer_, nullptr)) {
+    call_producer("stop_producing", [producer] { producer->stop_producing(); });
+  }
+  try {
+    protocol_->connection_lost(why);
+  } catch (...) {
+    callback_failed("connection_lost");
+  }
+  protocol_.reset();
+  --depth_;
+
+  if (connector_ != nullptr) std::exchange(connector_, nullptr)->lost(why);
+  close_socket();
+  reactor_.closed(*this);
+}
+
+void SocketTransport::close_socket() noexcept {
+  if (!socket_.is_open()) return;
+  std::error_code ignored;
+  // An abort resets the connection instead of closing it in order.
+  if (aborted_) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  socket_.close(ignored);
+}
+
+void SocketTransport::stop_requested() {
+  if (lost_ || disconnecting_) return;
+  deliver("stop_requested", [this] { protocol_->stop_requested(); });
+  settle();
+}
+
+void SocketTransport::abort_now() {
+  if (lost_) return;
+  ++depth_;
+  abort_connection();
+  --depth_;
+  settle();
+}
+
+// ---- the rest of Transport
+
+Address SocketTransport::host() const {
+  std::error_code error;
+  const SocketEndpoint local = socket_.local_endpoint(error);
+  return error ? Address() : to_address(local);
+}
+
+void SocketTransport::register_producer(Producer& producer) {
+  if (producer_ != nullptr) {
+    throw std::logic_error("SocketTransport::register_producer: a producer is already registered");
+  }
+  if (lost_) {
+    call_producer("stop_producing", [&producer] { producer.stop_producing(); });
+    return;
+  }
+  producer_ = &producer;
+  producer_paused_ = false;
+  check_high_water();
+}
+
+void SocketTransport::unregister_producer() {
+  producer_ = nullptr;
+  producer_paused_ = false;
+}
+
+void SocketTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
+  if (low > high) {
+    throw std::invalid_argument("SocketTransport::set_write_buffer_limits: low (" +
+                                std::to_string(low) + ") is above high (" + std::to_string(high) +
+                                ")");
+  }
+  high_water_ = high;
+  low_water_ = low;
+  check_high_water();
+  if (producer_ != nullptr && producer_paused_ && out_.size() <= low_water_) {
+    producer_paused_ = false;
+    Producer* producer = producer_;
+    call_producer("resume_producing", [producer] { producer->resume_producing(); });
+  }
+}
+
+}  // namespace kit::live

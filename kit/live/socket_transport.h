@@ -1,0 +1,165 @@
+// SocketTransport: the Transport of one live connection (TCP or Unix stream socket).
+//
+// It keeps every promise of kit/transport.h. How, in short:
+//  - Reading: the transport waits for readability (no read buffer of its own), then
+//    reads into the reactor's one shared buffer and calls data_received() at once, so
+//    the shared buffer is never held across a return to the reactor.
+//  - Writing: write() sends straight away; only what the kernel does not take waits in
+//    a WriteBuffer until the socket is writable again.
+//  - Closing: a close requested while the protocol's code is running is carried out
+//    when that code returns to the transport; one requested from anywhere else (a
+//    timer, another connection) is posted to the reactor. Either way connection_lost()
+//    never runs inside the request.
+//  - Lifetime: the reactor owns the transport. The protocol is destroyed right after
+//    connection_lost() returns; the transport itself lives until no queued handler
+//    refers to it.
+//  - An exception escaping a protocol callback is logged and aborts the connection;
+//    connection_lost() then carries the exception.
+//
+// Thread safety: the reactor's thread only.
+#ifndef KIT_LIVE_SOCKET_TRANSPORT_H_
+#define KIT_LIVE_SOCKET_TRANSPORT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <system_error>
+
+#include "kit/address.h"
+#include "kit/factory.h"
+#include "kit/failure.h"
+#include "kit/live/live_reactor_impl.h"
+#include "kit/live/write_buffer.h"
+#include "kit/protocol.h"
+#include "kit/transport.h"
+
+namespace kit::live {
+
+class SocketConnector;
+
+class SocketTransport final : public Transport {
+ public:
+  // start: makes the transport of the connected `socket` (which the reactor now owns),
+  // builds its protocol with `factory` and delivers connection_made(). `connector` is
+  // the client connector that made it, or null for an accepted connection. Returns
+  // false, closing the socket, when the factory built no protocol (or threw): then
+  // `refusal` says why.
+  static bool start(LiveReactor::Impl& reactor, Socket socket, Address peer, Factory& factory,
+                    SocketConnector* connector, Failure* refusal = nullptr);
+
+  SocketTransport(const SocketTransport&) = delete;
+  SocketTransport& operator=(const SocketTransport&) = delete;
+  ~SocketTransport() override;
+
+  // ---- Transport
+  void write(std::string_view data) override;
+  void write_sequence(std::span<const std::string_view> pieces) override;
+  void lose_connection() override;
+  void abort_connection() override;
+  void half_close() override;
+  Address peer() const override { return peer_; }
+  Address host() const override;
+  void pause_reading() override;
+  void resume_reading() override;
+  void register_producer(Producer& producer) override;
+  void unregister_producer() override;
+  std::size_t write_buffer_size() const override { return out_.size(); }
+  void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+
+  // ---- the reactor's side
+
+  bool open() const noexcept { return !lost_; }
+  // stop_requested: the reactor shuts down gracefully; tells the protocol.
+  void stop_requested();
+  // abort_now: closes at once and delivers connection_lost(errc::connection_aborted) before
+  // returning. Only outside this connection's callbacks (reactor stop and teardown).
+  void abort_now();
+  // close_socket: the reactor is going away; closes the socket if still open.
+  void close_socket() noexcept;
+
+  // A reference keeps the transport alive (queued handlers, loops of the reactor).
+  void add_ref() noexcept { ++refs_; }
+  void drop_ref() noexcept;
+
+  // The reactor's list of transports.
+  SocketTransport* next = nullptr;
+  SocketTransport* prev = nullptr;
+
+ private:
+  SocketTransport(LiveReactor::Impl& reactor, Socket socket, Address peer,
+                  SocketConnector* connector);
+
+  // Drops the reference taken for a handler when the handler returns.
+  class HandlerRef;
+
+  bool wants_read() const noexcept {
+    return !reading_paused_ && !disconnecting_ && !eof_received_ && !finish_scheduled_;
+  }
+  void wait_readable();
+  void wait_writable();
+  void on_readable(const std::error_code& error);
+  void on_writable(const std::error_code& error);
+  void read_loop();
+  void flush();
+  // Sends `pieces` now, as far as the kernel takes them; returns how many bytes went,
+  // or fails the connection (and returns 0) on an error other than would-block.
+  std::size_t send_now(std::span<const std::string_view> pieces);
+  void buffer_rest(std::span<const std::string_view> pieces, std::size_t sent);
+  void shutdown_write();
+  void end_of_input();
+
+  // Runs protocol code at a point where the transport settles afterwards.
+  template <typename F>
+  void deliver(const char* callback, F&& f);
+  // Runs producer code from inside a request (no settling: the request is still running).
+  template <typename F>
+  void call_producer(const char* callback, F&& f);
+  void callback_failed(const char* callback);
+  void check_high_water();
+  void check_low_water();
+
+  // Ends the connection for `code` (a kit errc or the system error): closes now or, inside
+  // a callback, when it returns; from elsewhere, from a posted handler.
+  void fail(std::error_code code);
+  void schedule_finish();
+  void post_finish();
+  void settle();
+  void finish();
+  Failure reason() const;
+
+  LiveReactor::Impl& reactor_;
+  Socket socket_;
+  std::unique_ptr<Protocol> protocol_;
+  SocketConnector* connector_;
+  Producer* producer_ = nullptr;
+  Address peer_;
+  WriteBuffer out_;
+  std::error_code close_code_;
+  // Set only when an exception ended the connection: what connection_lost() gets.
+  std::unique_ptr<Failure> close_failure_;
+  std::size_t high_water_ = default_high_water;
+  std::size_t low_water_ = default_low_water;
+  std::uint32_t refs_ = 0;
+  // Reactor-driven code of this transport running (handlers, protocol callbacks): close
+  // requests made meanwhile are carried out when it returns (settle()).
+  std::uint16_t depth_ = 0;
+  bool tcp_ : 1 = false;
+  bool reading_paused_ : 1 = false;
+  bool producer_paused_ : 1 = false;
+  bool eof_received_ : 1 = false;
+  bool closing_ : 1 = false;        // lose_connection(): close once the buffer is empty
+  bool aborted_ : 1 = false;        // close with a reset
+  bool write_closing_ : 1 = false;  // half_close() asked: no more writes
+  bool write_shut_ : 1 = false;     // the sending direction is shut down
+  bool finish_scheduled_ : 1 = false;
+  bool finish_posted_ : 1 = false;
+  bool lost_ : 1 = false;
+  bool waiting_read_ : 1 = false;
+  bool waiting_write_ : 1 = false;
+};
+
+}  // namespace kit::live
+
+#endif  // KIT_LIVE_SOCKET_TRANSPORT_H_
