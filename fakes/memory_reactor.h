@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_thread_pool.h"
 #include "fakes/string_transport.h"
 #include "kit/address.h"
 #include "kit/client_factory.h"
@@ -134,6 +135,8 @@ class MemoryReactor final : public Reactor {
   TimePoint now() const override { return clock_.now(); }
   void call_soon(unique_function<void()> fn) override;
   void call_from_thread(unique_function<void()> fn) override;
+  // thread_pool: a FakeThreadPool; its work runs when the test calls run_all().
+  FakeThreadPool& thread_pool() override { return thread_pool_; }
   // listen: records the listen and starts the factory. Throws FailureError
   // (std::errc::address_in_use) when the address is already listened on.
   std::unique_ptr<ListeningPort> listen(const Endpoint& endpoint, Factory& factory) override;
@@ -190,6 +193,7 @@ class MemoryReactor final : public Reactor {
 
   // Declared first so that it is destroyed last: everything below may hold its calls.
   FakeClock clock_;
+  FakeThreadPool thread_pool_;
   std::deque<Connection> connections_;
   std::deque<Listen> listens_;
   std::deque<Connect> connects_;

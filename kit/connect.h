@@ -39,6 +39,8 @@ class ConnectingFactory : public ClientFactory,
   ~ConnectingFactory() override;
 
   const Deferred<Protocol*>& result() const { return result_; }
+  // keep: holds the user's factory for as long as this one lives.
+  void keep(std::shared_ptr<ClientFactory> factory) { kept_ = std::move(factory); }
   void set_connector(std::weak_ptr<Connector> connector) { connector_ = std::move(connector); }
 
   std::unique_ptr<Protocol> build_protocol(const Address& peer) override;
@@ -50,11 +52,12 @@ class ConnectingFactory : public ClientFactory,
 
   // connected: the protocol's connection_made() has run.
   void connected(Protocol* protocol);
-
- private:
+  // settle: the attempt failed for `reason` (once; later outcomes are ignored).
   void settle(const Failure& reason);
 
+ private:
   ClientFactory& factory_;
+  std::shared_ptr<ClientFactory> kept_;
   std::weak_ptr<Connector> connector_;
   Deferred<Protocol*> result_;
   bool settled_ = false;
@@ -62,14 +65,20 @@ class ConnectingFactory : public ClientFactory,
 
 }  // namespace detail
 
-// connect: see above. `factory` must outlive the connection.
-template <typename P = Protocol>
-Deferred<P*> connect(Reactor& reactor, const Endpoint& endpoint, ClientFactory& factory) {
-  auto connecting = std::make_shared<detail::ConnectingFactory>(factory);
+namespace detail {
+
+template <typename P>
+Deferred<P*> connect_with(Reactor& reactor, const Endpoint& endpoint,
+                          std::shared_ptr<ConnectingFactory> connecting) {
   Deferred<Protocol*> result = connecting->result();
-  std::shared_ptr<Connector> connector = reactor.connect(endpoint, *connecting);
-  connecting->set_connector(connector);
-  connector->retain(connecting);
+  try {
+    std::shared_ptr<Connector> connector = reactor.connect(endpoint, *connecting);
+    connecting->set_connector(connector);
+    connector->retain(std::move(connecting));
+  } catch (...) {
+    // Cannot even start (say, an endpoint kind the reactor lacks): the Deferred says so.
+    connecting->settle(Failure::current_exception());
+  }
   if constexpr (std::is_same_v<P, Protocol>) {
     return result;
   } else {
@@ -81,9 +90,34 @@ Deferred<P*> connect(Reactor& reactor, const Endpoint& endpoint, ClientFactory& 
   }
 }
 
+}  // namespace detail
+
+// connect: see above. `factory` must outlive the connection.
+template <typename P = Protocol>
+Deferred<P*> connect(Reactor& reactor, const Endpoint& endpoint, ClientFactory& factory) {
+  return detail::connect_with<P>(reactor, endpoint,
+                                 std::make_shared<detail::ConnectingFactory>(factory));
+}
+
 template <typename P = Protocol>
 Deferred<P*> connect(Reactor& reactor, std::string_view endpoint, ClientFactory& factory) {
   return connect<P>(reactor, parse_client_endpoint(endpoint), factory);
+}
+
+// connect: the same with a factory kept alive as long as the connection needs it, for
+// callers (coroutines among them) that do not outlive the connection themselves.
+template <typename P = Protocol>
+Deferred<P*> connect(Reactor& reactor, const Endpoint& endpoint,
+                     std::shared_ptr<ClientFactory> factory) {
+  auto connecting = std::make_shared<detail::ConnectingFactory>(*factory);
+  connecting->keep(factory);
+  return detail::connect_with<P>(reactor, endpoint, std::move(connecting));
+}
+
+template <typename P = Protocol>
+Deferred<P*> connect(Reactor& reactor, std::string_view endpoint,
+                     std::shared_ptr<ClientFactory> factory) {
+  return connect<P>(reactor, parse_client_endpoint(endpoint), std::move(factory));
 }
 
 }  // namespace kit

@@ -15,10 +15,13 @@
 
 #include "kit/client_factory.h"
 #include "kit/clock.h"
+#include "kit/deferred.h"
 #include "kit/connector.h"
 #include "kit/endpoint.h"
 #include "kit/factory.h"
 #include "kit/listening_port.h"
+#include "kit/outcome.h"
+#include "kit/thread_pool.h"
 #include "kit/unique_function.h"
 
 namespace kit {
@@ -31,6 +34,17 @@ class Reactor : public Clock {
 
   // call_from_thread: like call_soon, but safe to call from any thread.
   virtual void call_from_thread(unique_function<void()> fn) = 0;
+
+  // thread_pool: where defer_to_thread() runs work (real threads live, FakeThreadPool in
+  // MemoryReactor).
+  virtual ThreadPool& thread_pool() = 0;
+
+  // defer_to_thread: runs fn() on the thread pool and gives its result (or the exception
+  // it throws, as a failure) on the reactor's thread. fn must not touch reactor-thread
+  // state; what it captures travels to the pool thread and back. Cancelling the Deferred
+  // does not stop fn; its result is then dropped.
+  template <typename F>
+  Deferred<std::invoke_result_t<F&>> defer_to_thread(F fn);
 
   // listen: accepts connections on `endpoint`, each served by a protocol of `factory`
   // (which must outlive the port and its connections). Throws FailureError when it
@@ -60,6 +74,42 @@ class Reactor : public Clock {
   // SIGTERM, ...) arrives.
   virtual void on_signals(std::initializer_list<int> signals, std::function<void(int)> handler) = 0;
 };
+
+template <typename F>
+Deferred<std::invoke_result_t<F&>> Reactor::defer_to_thread(F fn) {
+  using R = std::invoke_result_t<F&>;
+  static_assert(!detail::IsDeferred<std::decay_t<R>>::value,
+                "defer_to_thread runs fn on another thread; it cannot return a Deferred");
+  Deferred<R> result;
+  // The Deferred is touched only on the reactor's thread: the pool thread carries it in a
+  // shared_ptr (whose count is atomic) and hands it straight back with the outcome.
+  auto carried = std::make_shared<Deferred<R>>(result);
+  thread_pool().submit([this, fn = std::move(fn), carried = std::move(carried)]() mutable {
+    Outcome<R> outcome;
+    try {
+      if constexpr (std::is_void_v<R>) {
+        fn();
+        outcome = Outcome<R>::success();
+      } else {
+        outcome = Outcome<R>(fn());
+      }
+    } catch (...) {
+      outcome = Outcome<R>(Failure::current_exception());
+    }
+    call_from_thread([carried = std::move(carried), outcome = std::move(outcome)]() mutable {
+      Deferred<R>& d = *carried;
+      if (d.called()) return;  // cancelled meanwhile: the result is dropped
+      if (outcome.has_failure()) {
+        d.errback(outcome.failure());
+      } else if constexpr (std::is_void_v<R>) {
+        d.callback();
+      } else {
+        d.callback(std::move(outcome).value());
+      }
+    });
+  });
+  return result;
+}
 
 }  // namespace kit
 

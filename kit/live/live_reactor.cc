@@ -62,6 +62,9 @@ LiveReactor::Impl::Impl(LiveReactor& owner)
 }
 
 LiveReactor::Impl::~Impl() {
+  // Pool threads finish what they run and post its result, while the io_context is here
+  // to take it (those results are then destroyed, not run, with the other handlers).
+  pool_.reset();
   // Protocols and factories hear the end first (connection_lost, client_connection_failed),
   // while everything they might call is still here.
   abort_all();
@@ -339,6 +342,13 @@ void LiveReactor::call_from_thread(unique_function<void()> fn) {
     }
   });
 }
+
+ThreadPool& LiveReactor::Impl::thread_pool() {
+  if (!pool_) pool_ = std::make_unique<LiveThreadPool>();
+  return *pool_;
+}
+
+ThreadPool& LiveReactor::thread_pool() { return impl_->thread_pool(); }
 
 std::unique_ptr<ListeningPort> LiveReactor::listen(const Endpoint& endpoint, Factory& factory) {
   return SocketPort::open(*impl_, endpoint, factory);

@@ -34,6 +34,8 @@ class LiveReactor final : public Reactor {
   TimePoint now() const override;
   void call_soon(unique_function<void()> fn) override;
   void call_from_thread(unique_function<void()> fn) override;
+  // thread_pool: up to 10 threads, started when work first comes.
+  ThreadPool& thread_pool() override;
   std::unique_ptr<ListeningPort> listen(const Endpoint& endpoint, Factory& factory) override;
   std::shared_ptr<Connector> connect(const Endpoint& endpoint, ClientFactory& factory) override;
   void run() override;

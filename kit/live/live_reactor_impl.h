@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "kit/live/live_reactor.h"
+#include "kit/live/live_thread_pool.h"
 #include "kit/timer_queue.h"
 
 namespace kit::live {
@@ -100,6 +101,8 @@ struct LiveReactor::Impl {
   char* read_buffer() noexcept { return read_buffer_.get(); }
   bool shutting_down() const noexcept { return shutting_down_; }
 
+  ThreadPool& thread_pool();
+
   LiveReactor& owner;
   IoContext io;
 
@@ -119,6 +122,7 @@ struct LiveReactor::Impl {
   void finish_shutdown();
   void watch(SignalWatch& watch);
 
+  std::unique_ptr<LiveThreadPool> pool_;  // started on first use
   asio::steady_timer timer_;
   std::optional<TimePoint> timer_armed_at_;
   TimerQueue timers_;
