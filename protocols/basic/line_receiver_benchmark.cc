@@ -14,7 +14,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,18 +33,36 @@ constexpr std::size_t kLineLength = 40;
 constexpr std::size_t kLines = (std::size_t{64} << 20) / kLineLength;  // 1,677,721
 constexpr std::size_t kChunk = 4096;
 
+std::string generate_corpus() {
+  std::string out(kLines * kLineLength, '\0');
+  char* p = out.data();
+  for (std::size_t i = 0; i < kLines; ++i) {
+    char digits[16];
+    std::snprintf(digits, sizeof digits, "%010zu", i);
+    std::memcpy(p, digits, 10);
+    std::memcpy(p + 10, "abcdefghijklmnopqrstuvwxyz01\r\n", 30);
+    p += kLineLength;
+  }
+  return out;
+}
+
+// The corpus, generated here; with LINES_CORPUS=FILE (the file `twisted_lines.py --write`
+// or run_lines.sh leaves, /tmp/bench-lines/corpus.bin) it is also checked to be
+// byte-identical to the one Twisted was timed on.
 const std::string& corpus() {
   static const std::string data = [] {
-    std::string out(kLines * kLineLength, '\0');
-    char* p = out.data();
-    for (std::size_t i = 0; i < kLines; ++i) {
-      char digits[16];
-      std::snprintf(digits, sizeof digits, "%010zu", i);
-      std::memcpy(p, digits, 10);
-      std::memcpy(p + 10, "abcdefghijklmnopqrstuvwxyz01\r\n", 30);
-      p += kLineLength;
+    std::string generated = generate_corpus();
+    if (const char* path = std::getenv("LINES_CORPUS")) {
+      std::ifstream in(path, std::ios::binary);
+      std::string shared((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (shared != generated) {
+        std::fprintf(stderr, "line_receiver_benchmark: %s differs from the generated corpus\n",
+                     path);
+        std::exit(1);
+      }
+      std::fprintf(stderr, "line_receiver_benchmark: corpus identical to %s\n", path);
     }
-    return out;
+    return generated;
   }();
   return data;
 }
