@@ -71,7 +71,7 @@ def kit_cc_fuzz_test(name, srcs, corpus, deps = [], copts = [], **kwargs):
         # The test runs in the runfiles root, where the corpus sits at its package path.
         args = [native.package_name() + "/" + corpus],
         data = native.glob([corpus + "/**"]),
-        deps = deps + ["//testing/fuzz:corpus_replay_main"],
+        deps = deps + ["//testing/fuzz:corpus_replay_main", "//testing/fuzz:fuzz_check"],
         **kwargs
     )
     native.cc_binary(
@@ -81,7 +81,7 @@ def kit_cc_fuzz_test(name, srcs, corpus, deps = [], copts = [], **kwargs):
         linkopts = ["-fsanitize=fuzzer"],
         tags = ["manual"],
         testonly = True,
-        deps = deps,
+        deps = deps + ["//testing/fuzz:fuzz_check"],
     )
 
 def kit_cc_benchmark(name, deps = [], copts = [], **kwargs):

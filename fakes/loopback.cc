@@ -37,30 +37,18 @@ void LoopbackTransport::half_close() {
 }
 
 void LoopbackTransport::register_producer(Producer& producer) {
-  if (producer_ != nullptr) {
-    throw std::logic_error(
-        "LoopbackTransport::register_producer: a producer is already registered");
-  }
+  flow_.register_producer(producer, "LoopbackTransport");
   if (lost_) {
-    producer.stop_producing();
+    flow_.release()->stop_producing();
     return;
   }
-  producer_ = &producer;
-  producer_paused_ = false;
   update_producer();
 }
 
-void LoopbackTransport::unregister_producer() {
-  producer_ = nullptr;
-  producer_paused_ = false;
-}
+void LoopbackTransport::unregister_producer() { flow_.unregister_producer(); }
 
 void LoopbackTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  if (low > high) {
-    throw std::invalid_argument("LoopbackTransport::set_write_buffer_limits: low above high");
-  }
-  high_water_ = high;
-  low_water_ = low;
+  flow_.set_limits(high, low, "LoopbackTransport");
   update_producer();
 }
 
@@ -89,17 +77,7 @@ void LoopbackTransport::drop_out() {
   update_producer();
 }
 
-void LoopbackTransport::update_producer() {
-  if (producer_ == nullptr) return;
-  const std::size_t size = write_buffer_size();
-  if (!producer_paused_ && size > high_water_) {
-    producer_paused_ = true;
-    producer_->pause_producing();
-  } else if (producer_paused_ && size <= low_water_) {
-    producer_paused_ = false;
-    producer_->resume_producing();
-  }
-}
+void LoopbackTransport::update_producer() { flow_.apply(write_buffer_size()); }
 
 // ---- LoopbackPair
 
@@ -247,7 +225,7 @@ void LoopbackPair::finish(LoopbackTransport& side, Failure reason) {
   side.pending_lost_.reset();
   side.out_.clear();
   side.out_begin_ = 0;
-  if (Producer* producer = std::exchange(side.producer_, nullptr)) producer->stop_producing();
+  if (Producer* producer = side.flow_.release()) producer->stop_producing();
   side.protocol_.connection_lost(reason);
 }
 

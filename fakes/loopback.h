@@ -48,6 +48,7 @@
 
 #include "kit/address.h"
 #include "kit/failure.h"
+#include "kit/flow_control.h"
 #include "kit/protocol.h"
 #include "kit/transport.h"
 
@@ -90,8 +91,8 @@ class LoopbackTransport final : public Transport {
   // lost_reason: what connection_lost() was given, once it was.
   const std::optional<Failure>& lost_reason() const noexcept { return lost_reason_; }
   bool reading_paused() const noexcept { return reading_paused_; }
-  Producer* producer() const noexcept { return producer_; }
-  bool producer_paused() const noexcept { return producer_paused_; }
+  Producer* producer() const noexcept { return flow_.producer(); }
+  bool producer_paused() const noexcept { return flow_.paused(); }
 
   // ---- Transport
   void write(std::string_view data) override;
@@ -135,10 +136,7 @@ class LoopbackTransport final : public Transport {
   bool reading_paused_ = false;
   bool lost_ = false;
   std::optional<Failure> lost_reason_;
-  Producer* producer_ = nullptr;
-  bool producer_paused_ = false;
-  std::size_t high_water_ = default_high_water;
-  std::size_t low_water_ = default_low_water;
+  FlowControl flow_;
 };
 
 class LoopbackPair {

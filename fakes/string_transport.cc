@@ -141,7 +141,7 @@ void StringTransport::finish(Failure reason) {
   queued_input_.clear();
   eof_queued_ = false;
   settle_call_.cancel();
-  if (Producer* producer = std::exchange(producer_, nullptr)) producer->stop_producing();
+  if (Producer* producer = flow_.release()) producer->stop_producing();
   protocol_->connection_lost(reason);
   if (on_lost_) on_lost_(reason);
 }
@@ -265,41 +265,21 @@ void StringTransport::resume_reading() {
 }
 
 void StringTransport::register_producer(Producer& producer) {
-  if (producer_ != nullptr) {
-    throw std::logic_error("StringTransport::register_producer: a producer is already registered");
-  }
+  flow_.register_producer(producer, "StringTransport");
   if (lost_) {
-    producer.stop_producing();
+    flow_.release()->stop_producing();
     return;
   }
-  producer_ = &producer;
-  producer_paused_ = false;
   update_producer();
 }
 
-void StringTransport::unregister_producer() {
-  producer_ = nullptr;
-  producer_paused_ = false;
-}
+void StringTransport::unregister_producer() { flow_.unregister_producer(); }
 
 void StringTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  if (low > high) {
-    throw std::invalid_argument("StringTransport::set_write_buffer_limits: low above high");
-  }
-  high_water_ = high;
-  low_water_ = low;
+  flow_.set_limits(high, low, "StringTransport");
   update_producer();
 }
 
-void StringTransport::update_producer() {
-  if (producer_ == nullptr) return;
-  if (!producer_paused_ && held_.size() > high_water_) {
-    producer_paused_ = true;
-    producer_->pause_producing();
-  } else if (producer_paused_ && held_.size() <= low_water_) {
-    producer_paused_ = false;
-    producer_->resume_producing();
-  }
-}
+void StringTransport::update_producer() { flow_.apply(held_.size()); }
 
 }  // namespace kit::fakes

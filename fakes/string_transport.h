@@ -43,6 +43,7 @@
 #include "kit/address.h"
 #include "kit/delayed_call.h"
 #include "kit/failure.h"
+#include "kit/flow_control.h"
 #include "kit/protocol.h"
 #include "kit/transport.h"
 #include "kit/unique_function.h"
@@ -94,9 +95,9 @@ class StringTransport : public Transport {
   Protocol* protocol() const noexcept { return lost_ ? nullptr : protocol_; }
   // lost_reason: what connection_lost() was given, once it was.
   const std::optional<Failure>& lost_reason() const noexcept { return lost_reason_; }
-  Producer* producer() const noexcept { return producer_; }
+  Producer* producer() const noexcept { return flow_.producer(); }
   // producer_paused: whether this transport has paused its producer for flow control.
-  bool producer_paused() const noexcept { return producer_paused_; }
+  bool producer_paused() const noexcept { return flow_.paused(); }
 
   // ---- flow control: a peer that does not read
 
@@ -171,10 +172,7 @@ class StringTransport : public Transport {
   std::optional<Failure> close_requested_;
   std::optional<Failure> lost_by_peer_;
   std::optional<Failure> lost_reason_;
-  Producer* producer_ = nullptr;
-  bool producer_paused_ = false;
-  std::size_t high_water_ = default_high_water;
-  std::size_t low_water_ = default_low_water;
+  FlowControl flow_;
   FakeClock* clock_ = nullptr;
   unique_function<void(const Failure&)> on_lost_;
   DelayedCall settle_call_;

@@ -135,7 +135,7 @@ void SocketTransport::write(std::string_view data) {
   if (!out_.empty()) {
     // Already waiting for the socket to drain: keep the order.
     out_.append(data);
-    check_high_water();
+    update_producer(false);
     return;
   }
   // One buffer: send(), not the sendmsg() a sequence needs.
@@ -154,7 +154,7 @@ void SocketTransport::write_sequence(std::span<const std::string_view> pieces) {
   if (disconnecting_ || write_closing_) return;
   if (!out_.empty()) {
     for (std::string_view piece : pieces) out_.append(piece);
-    check_high_water();
+    update_producer(false);
     return;
   }
   const std::size_t sent = send_now(pieces);
@@ -188,7 +188,7 @@ void SocketTransport::buffer_rest(std::span<const std::string_view> pieces, std:
   }
   if (out_.empty()) return;
   if (!waiting_write_) wait_writable();
-  check_high_water();
+  update_producer(false);
 }
 
 void SocketTransport::wait_writable() {
@@ -230,7 +230,7 @@ void SocketTransport::flush() {
     }
     if (write_closing_ && !write_shut_) shutdown_write();
   }
-  check_low_water();
+  update_producer(true);
 }
 
 void SocketTransport::shutdown_write() {
@@ -240,24 +240,28 @@ void SocketTransport::shutdown_write() {
   if (error) return fail(error);
   if (eof_received_) {
     // Both directions are shut: the connection is over.
-    // Both directions are shut: the connection is over.
     close_code_ = errc::connection_done;
     schedule_finish();
   }
 }
 
-void SocketTransport::check_high_water() {
-  if (producer_ == nullptr || producer_paused_ || out_.size() <= high_water_) return;
-  producer_paused_ = true;
-  Producer* producer = producer_;
-  call_producer("pause_producing", [producer] { producer->pause_producing(); });
-}
-
-void SocketTransport::check_low_water() {
-  if (producer_ == nullptr || !producer_paused_ || out_.size() > low_water_) return;
-  producer_paused_ = false;
-  Producer* producer = producer_;
-  deliver("resume_producing", [producer] { producer->resume_producing(); });
+void SocketTransport::update_producer(bool from_reactor) {
+  Producer* producer = flow_.producer();
+  switch (flow_.update(out_.size())) {
+    case FlowControl::Change::pause:
+      call_producer("pause_producing", [producer] { producer->pause_producing(); });
+      break;
+    case FlowControl::Change::resume:
+      // Resumed by the reactor (the socket drained): protocol code runs as a callback.
+      if (from_reactor) {
+        deliver("resume_producing", [producer] { producer->resume_producing(); });
+      } else {
+        call_producer("resume_producing", [producer] { producer->resume_producing(); });
+      }
+      break;
+    case FlowControl::Change::none:
+      break;
+  }
 }
 
 // ---- reading
@@ -401,7 +405,7 @@ void SocketTransport::finish() {
   const Failure why = reason();
 
   ++depth_;  // protocol code below may make requests; none of them settles here
-  if (Producer* producer = std::exchange(producer_, nullptr)) {
+  if (Producer* producer = flow_.release()) {
     call_producer("stop_producing", [producer] { producer->stop_producing(); });
   }
   try {
@@ -448,37 +452,20 @@ Address SocketTransport::host() const {
 }
 
 void SocketTransport::register_producer(Producer& producer) {
-  if (producer_ != nullptr) {
-    throw std::logic_error("SocketTransport::register_producer: a producer is already registered");
-  }
+  flow_.register_producer(producer, "SocketTransport");
   if (lost_) {
-    call_producer("stop_producing", [&producer] { producer.stop_producing(); });
+    Producer* gone = flow_.release();
+    call_producer("stop_producing", [gone] { gone->stop_producing(); });
     return;
   }
-  producer_ = &producer;
-  producer_paused_ = false;
-  check_high_water();
+  update_producer(false);
 }
 
-void SocketTransport::unregister_producer() {
-  producer_ = nullptr;
-  producer_paused_ = false;
-}
+void SocketTransport::unregister_producer() { flow_.unregister_producer(); }
 
 void SocketTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  if (low > high) {
-    throw std::invalid_argument("SocketTransport::set_write_buffer_limits: low (" +
-                                std::to_string(low) + ") is above high (" + std::to_string(high) +
-                                ")");
-  }
-  high_water_ = high;
-  low_water_ = low;
-  check_high_water();
-  if (producer_ != nullptr && producer_paused_ && out_.size() <= low_water_) {
-    producer_paused_ = false;
-    Producer* producer = producer_;
-    call_producer("resume_producing", [producer] { producer->resume_producing(); });
-  }
+  flow_.set_limits(high, low, "SocketTransport");
+  update_producer(false);
 }
 
 }  // namespace kit::live

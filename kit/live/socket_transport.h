@@ -30,6 +30,7 @@
 #include "kit/address.h"
 #include "kit/factory.h"
 #include "kit/failure.h"
+#include "kit/flow_control.h"
 #include "kit/live/live_reactor_impl.h"
 #include "kit/live/write_buffer.h"
 #include "kit/protocol.h"
@@ -117,8 +118,9 @@ class SocketTransport final : public Transport {
   template <typename F>
   void call_producer(const char* callback, F&& f);
   void callback_failed(const char* callback);
-  void check_high_water();
-  void check_low_water();
+  // update_producer: pauses or resumes the producer for the write buffer's size;
+  // `from_reactor` when the reactor (not a request) drained the buffer.
+  void update_producer(bool from_reactor);
 
   // Ends the connection for `code` (a kit errc or the system error): closes now or, inside
   // a callback, when it returns; from elsewhere, from a posted handler.
@@ -133,21 +135,18 @@ class SocketTransport final : public Transport {
   Socket socket_;
   std::unique_ptr<Protocol> protocol_;
   SocketConnector* connector_;
-  Producer* producer_ = nullptr;
+  FlowControl flow_;
   Address peer_;
   WriteBuffer out_;
   std::error_code close_code_;
   // Set only when an exception ended the connection: what connection_lost() gets.
   std::unique_ptr<Failure> close_failure_;
-  std::size_t high_water_ = default_high_water;
-  std::size_t low_water_ = default_low_water;
   std::uint32_t refs_ = 0;
   // Reactor-driven code of this transport running (handlers, protocol callbacks): close
   // requests made meanwhile are carried out when it returns (settle()).
   std::uint16_t depth_ = 0;
   bool tcp_ : 1 = false;
   bool reading_paused_ : 1 = false;
-  bool producer_paused_ : 1 = false;
   bool eof_received_ : 1 = false;
   bool closing_ : 1 = false;        // lose_connection(): close once the buffer is empty
   bool aborted_ : 1 = false;        // close with a reset

@@ -15,15 +15,8 @@
 
 #include "fakes/string_transport.h"
 #include "protocols/basic/line_only_receiver.h"
+#include "testing/fuzz/fuzz_check.h"
 #include "testing/generators/chunking.h"
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
 
 namespace {
 

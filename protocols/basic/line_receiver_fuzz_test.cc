@@ -13,15 +13,8 @@
 #include <vector>
 
 #include "protocols/basic/scripted_line_receiver.h"
+#include "testing/fuzz/fuzz_check.h"
 #include "testing/generators/chunking.h"
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

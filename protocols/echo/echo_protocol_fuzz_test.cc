@@ -9,15 +9,8 @@
 
 #include "fakes/string_transport.h"
 #include "protocols/echo/echo_protocol.h"
+#include "testing/fuzz/fuzz_check.h"
 #include "testing/generators/chunking.h"
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

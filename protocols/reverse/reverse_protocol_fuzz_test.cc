@@ -13,15 +13,8 @@
 
 #include "fakes/string_transport.h"
 #include "protocols/reverse/reverse_protocol.h"
+#include "testing/fuzz/fuzz_check.h"
 #include "testing/generators/chunking.h"
-
-#define FUZZ_CHECK(condition)                                                            \
-  do {                                                                                   \
-    if (!(condition)) {                                                                  \
-      std::fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #condition); \
-      std::abort();                                                                      \
-    }                                                                                    \
-  } while (0)
 
 namespace {
 

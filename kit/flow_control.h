@@ -1,0 +1,60 @@
+// FlowControl: the producer registered with a transport, and the water marks that pause
+// and resume it (promise 7 of kit/transport.h).
+//
+// Every transport of the kit (live sockets, StringTransport, the loopback pair) keeps
+// one and tells it how many bytes wait in its write buffer; FlowControl decides when the
+// producer is paused (above the high-water mark) or resumed (at or below the low one).
+// The transport makes the call itself, in its own way (the live one logs a producer that
+// throws), or lets apply() make it.
+//
+// Thread safety: the transport's thread.
+#ifndef KIT_FLOW_CONTROL_H_
+#define KIT_FLOW_CONTROL_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "kit/producer.h"
+#include "kit/transport.h"
+
+namespace kit {
+
+class FlowControl {
+ public:
+  enum class Change { none, pause, resume };
+
+  // register_producer: `producer` is now paused and resumed by update(). Throws
+  // std::logic_error, naming `transport`, when a producer is registered already.
+  void register_producer(Producer& producer, std::string_view transport);
+  void unregister_producer() noexcept;
+
+  // set_limits: new water marks. Throws std::invalid_argument, naming `transport`, when
+  // low is above high.
+  void set_limits(std::size_t high, std::size_t low, std::string_view transport);
+
+  // update: the write buffer holds `buffered` bytes; what the producer must be told.
+  Change update(std::size_t buffered) noexcept;
+
+  // apply: update(), and tells the producer directly.
+  void apply(std::size_t buffered);
+
+  // release: the connection is gone; forgets the producer and returns it (or nullptr),
+  // for the transport to stop.
+  Producer* release() noexcept;
+
+  Producer* producer() const noexcept { return producer_; }
+  bool paused() const noexcept { return paused_; }
+  std::size_t high() const noexcept { return high_; }
+  std::size_t low() const noexcept { return low_; }
+
+ private:
+  Producer* producer_ = nullptr;
+  std::uint32_t high_ = Transport::default_high_water;
+  std::uint32_t low_ = Transport::default_low_water;
+  bool paused_ = false;
+};
+
+}  // namespace kit
+
+#endif  // KIT_FLOW_CONTROL_H_
