@@ -84,8 +84,9 @@ Deferred<P*> connect_with(Reactor& reactor, const Endpoint& endpoint,
   } else {
     return result.add_callback([](Protocol* protocol) -> Outcome<P*> {
       if (P* typed = dynamic_cast<P*>(protocol)) return typed;
-      return Failure(std::make_exception_ptr(std::logic_error(
-          std::string("kit::connect: the factory built another protocol than ") + typeid(P).name())));
+      return Failure(std::make_exception_ptr(
+          std::logic_error(std::string("kit::connect: the factory built another protocol than ") +
+                           typeid(P).name())));
     });
   }
 }

@@ -48,7 +48,8 @@ TEST(Connect, FailsWithTheReasonAndTheFactoryStillHearsIt) {
 TEST(Connect, TimesOutOnTheReactorClock) {
   fakes::MemoryReactor reactor;
   FunctionClientFactory factory([](const Address&) { return std::make_unique<Greeter>(); });
-  Deferred<Protocol*> connected = connect(reactor, "tcp:host=example.com:port=80:timeout=5", factory);
+  Deferred<Protocol*> connected =
+      connect(reactor, "tcp:host=example.com:port=80:timeout=5", factory);
   reactor.clock().advance(std::chrono::seconds(5));
   EXPECT_TRUE(failure_result_of(connected).is(errc::timed_out));
 }

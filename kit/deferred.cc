@@ -33,6 +33,8 @@ void throw_empty(const char* operation) {
 
 }  // namespace detail
 
-Deferred<void> Clock::sleep(Duration delay) { return defer_later(*this, delay, [] {}); }
+Deferred<void> Clock::sleep(Duration delay) {
+  return defer_later(*this, delay, [] {});
+}
 
 }  // namespace kit

@@ -92,8 +92,9 @@ struct PassValue {};
 struct PassFailure {};
 
 template <typename T, typename CB>
-using callback_return_t = std::decay_t<typename std::conditional_t<
-    std::is_void_v<T>, std::invoke_result<CB&>, std::invoke_result<CB&, Stored<T>&&>>::type>;
+using callback_return_t =
+    std::decay_t<typename std::conditional_t<std::is_void_v<T>, std::invoke_result<CB&>,
+                                             std::invoke_result<CB&, Stored<T>&&>>::type>;
 
 template <typename D>
 struct IsDeferred : std::false_type {};
@@ -203,14 +204,11 @@ class Deferred {
 
   // callback: gives the chain its result (throws AlreadyCalledError when it has one).
   template <typename U = T>
-    requires(!std::is_void_v<U>)
-  void callback(U value) {
+  requires(!std::is_void_v<U>) void callback(U value) {
     check_input("callback");
     chain_->template fire_value<T>(std::move(value));
   }
-  void callback()
-    requires std::is_void_v<T>
-  {
+  void callback() requires std::is_void_v<T> {
     check_input("callback");
     chain_->template fire_value<detail::VoidValue>();
   }
@@ -235,8 +233,9 @@ class Deferred {
   template <typename EB>
   auto add_errback(EB eb) {
     static_assert(
-        std::is_same_v<typename detail::StepResult<typename detail::FailureBranch<T, EB>::type>::value_type,
-                       T> ||
+        std::is_same_v<
+            typename detail::StepResult<typename detail::FailureBranch<T, EB>::type>::value_type,
+            T> ||
             detail::StepResult<typename detail::FailureBranch<T, EB>::type>::always_fails,
         "an errback must give the Deferred's own type (or a Failure)");
     return add_step<detail::PassValue, EB>({}, std::move(eb), "add_errback");
@@ -329,29 +328,29 @@ class Deferred {
     using R2 = typename detail::FailureBranch<T, EB>::type;
     using U = typename detail::NextType<T, R1, R2>::type;
     check_tail(operation);
-    chain_->add_step([cb = std::move(cb), eb = std::move(eb)](detail::Chain& chain) mutable
-                     -> detail::ChainRef {
-      if (chain.failure()) {
-        Failure failure = std::move(*chain.failure());
-        chain.failure().reset();
-        if constexpr (std::is_same_v<EB, detail::PassFailure>) {
-          chain.failure() = std::move(failure);
-          return {};
-        } else {
-          return detail::invoke_and_deliver(chain, eb, static_cast<const Failure&>(failure));
-        }
-      }
-      if constexpr (std::is_same_v<CB, detail::PassValue>) {
-        return {};
-      } else {
-        auto value = chain.value().template take<detail::Stored<T>>();
-        if constexpr (std::is_void_v<T>) {
-          return detail::invoke_and_deliver(chain, cb);
-        } else {
-          return detail::invoke_and_deliver(chain, cb, std::move(value));
-        }
-      }
-    });
+    chain_->add_step(
+        [cb = std::move(cb), eb = std::move(eb)](detail::Chain& chain) mutable -> detail::ChainRef {
+          if (chain.failure()) {
+            Failure failure = std::move(*chain.failure());
+            chain.failure().reset();
+            if constexpr (std::is_same_v<EB, detail::PassFailure>) {
+              chain.failure() = std::move(failure);
+              return {};
+            } else {
+              return detail::invoke_and_deliver(chain, eb, static_cast<const Failure&>(failure));
+            }
+          }
+          if constexpr (std::is_same_v<CB, detail::PassValue>) {
+            return {};
+          } else {
+            auto value = chain.value().template take<detail::Stored<T>>();
+            if constexpr (std::is_void_v<T>) {
+              return detail::invoke_and_deliver(chain, cb);
+            } else {
+              return detail::invoke_and_deliver(chain, cb, std::move(value));
+            }
+          }
+        });
     chain_->set_tail_type(typeid(detail::Stored<U>));
     return Deferred<U>(chain_);
   }

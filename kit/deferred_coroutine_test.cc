@@ -181,9 +181,7 @@ TEST(DeferredCoroutine, AwaitsAThousandFiredDeferreds) {
   EXPECT_EQ(*total.peek_value(), 999 * 1000 / 2);
 }
 
-Deferred<void> unhandled(Deferred<int> input) {
-  co_await input;
-}
+Deferred<void> unhandled(Deferred<int> input) { co_await input; }
 
 TEST(DeferredCoroutine, UnhandledFailureOfACoroutineIsReported) {
   testing::LogCapture log;

@@ -12,10 +12,10 @@
 namespace kit {
 namespace {
 
-using ::testing::ElementsAre;
-using ::testing::IsEmpty;
 using testing::assert_no_result;
+using ::testing::ElementsAre;
 using testing::failure_result_of;
+using ::testing::IsEmpty;
 using testing::success_result_of;
 
 std::vector<int> values_of(const std::vector<Outcome<int>>& outcomes) {

@@ -18,15 +18,15 @@ namespace kit {
 namespace {
 
 enum class Kind {
-  add,             // callback: x -> x + k
-  fail,            // callback: x -> Failure(code k)
-  throw_error,     // callback: throws std::runtime_error
-  recover,         // errback: failure -> k
-  pass_failure,    // errback: failure -> the same failure (returned)
-  rethrow,         // errback: rethrows the failure
-  both_scale,      // add_both: value -> (value % 1000) * k, failure -> failure
-  chained_add,     // callback: x -> a Deferred already fired with x + k
-  callback_pair,   // add_callbacks: x -> x - k, failure -> k
+  add,            // callback: x -> x + k
+  fail,           // callback: x -> Failure(code k)
+  throw_error,    // callback: throws std::runtime_error
+  recover,        // errback: failure -> k
+  pass_failure,   // errback: failure -> the same failure (returned)
+  rethrow,        // errback: rethrows the failure
+  both_scale,     // add_both: value -> (value % 1000) * k, failure -> failure
+  chained_add,    // callback: x -> a Deferred already fired with x + k
+  callback_pair,  // add_callbacks: x -> x - k, failure -> k
 };
 
 struct Step {
@@ -43,8 +43,9 @@ struct ModelResult {
 };
 
 void showValue(const Step& s, std::ostream& os) {
-  static const char* names[] = {"add", "fail", "throw_error", "recover", "pass_failure",
-                                "rethrow", "both_scale", "chained_add", "callback_pair"};
+  static const char* names[] = {"add",        "fail",         "throw_error",
+                                "recover",    "pass_failure", "rethrow",
+                                "both_scale", "chained_add",  "callback_pair"};
   os << names[static_cast<int>(s.kind)] << "(" << s.k << ")";
 }
 
@@ -163,10 +164,10 @@ void add_real_step(Deferred<int>& d, const Step& s, int index, std::vector<int>&
 
 rc::Gen<Step> gen_step() {
   return rc::gen::build<Step>(
-      rc::gen::set(&Step::kind, rc::gen::element(Kind::add, Kind::fail, Kind::throw_error,
-                                                  Kind::recover, Kind::pass_failure, Kind::rethrow,
-                                                  Kind::both_scale, Kind::chained_add,
-                                                  Kind::callback_pair)),
+      rc::gen::set(&Step::kind,
+                   rc::gen::element(Kind::add, Kind::fail, Kind::throw_error, Kind::recover,
+                                    Kind::pass_failure, Kind::rethrow, Kind::both_scale,
+                                    Kind::chained_add, Kind::callback_pair)),
       // k doubles as a failure code: a kit::errc value other than errc::exception (6),
       // which marks the runtime_error a callback throws.
       rc::gen::set(&Step::k, rc::gen::element(1, 2, 3, 4, 5, 7)));
@@ -180,7 +181,8 @@ RC_GTEST_PROP(DeferredModel, ChainEndsWhereTheModelSays, ()) {
   // Fire after this many steps were added (the rest run as they are added).
   const auto fire_at = *rc::gen::inRange<std::size_t>(0, steps.size() + 1);
 
-  ModelResult start = fire_with_value ? ModelResult{initial, 0} : ModelResult{std::nullopt, initial_failure};
+  ModelResult start =
+      fire_with_value ? ModelResult{initial, 0} : ModelResult{std::nullopt, initial_failure};
   std::vector<int> model_ran;
   const ModelResult expected = run_model(start, steps, model_ran);
 

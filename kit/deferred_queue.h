@@ -71,7 +71,8 @@ class DeferredQueue {
       return succeed(std::move(item));
     }
     if (getters_.size() >= backlog_) {
-      return fail<T>(Failure(errc::protocol_error, "queue underflow: too many waiting get() calls"));
+      return fail<T>(
+          Failure(errc::protocol_error, "queue underflow: too many waiting get() calls"));
     }
     auto getter = std::make_shared<Getter>();
     std::weak_ptr<Getter> weak = getter;

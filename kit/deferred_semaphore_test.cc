@@ -11,8 +11,8 @@
 namespace kit {
 namespace {
 
-using ::testing::ElementsAre;
 using testing::assert_no_result;
+using ::testing::ElementsAre;
 using testing::failure_result_of;
 using testing::success_result_of;
 

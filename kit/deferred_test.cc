@@ -197,10 +197,11 @@ TEST(Deferred, CallbackReturningADeferredThatFiresLaterPausesTheChain) {
   Deferred<int> inner;
   Deferred<int> outer;
   std::vector<std::string> seen;
-  outer.add_callback([&](int) {
-         seen.push_back("returns inner");
-         return inner;
-       })
+  outer
+      .add_callback([&](int) {
+        seen.push_back("returns inner");
+        return inner;
+      })
       .add_callback([&](int x) {
         seen.push_back("got " + std::to_string(x));
         return x;
@@ -339,9 +340,9 @@ TEST(Deferred, UnhandledFailureIsReportedOnceWhenTheChainIsDestroyed) {
     d.errback(Failure(errc::connection_lost, "reading the reply"));
     EXPECT_THAT(log.errors(), IsEmpty()) << "not while a handle is alive";
   }
-  EXPECT_THAT(log.errors(),
-              ElementsAre(AllOf(HasSubstr("Unhandled error in Deferred"), HasSubstr("deferred_test.cc"),
-                                HasSubstr("reading the reply: connection lost"))));
+  EXPECT_THAT(log.errors(), ElementsAre(AllOf(HasSubstr("Unhandled error in Deferred"),
+                                              HasSubstr("deferred_test.cc"),
+                                              HasSubstr("reading the reply: connection lost"))));
 }
 
 TEST(Deferred, HandledFailureIsNotReported) {

@@ -137,7 +137,8 @@ Endpoint::Kind parse_kind(std::string_view text, std::string_view scheme) {
 
 Endpoint parse_server_endpoint(std::string_view text) {
   std::size_t colon = text.find(':');
-  if (colon == std::string_view::npos) fail(text, "expected KIND:... (tcp:PORT, unix:PATH, ssl:PORT)");
+  if (colon == std::string_view::npos)
+    fail(text, "expected KIND:... (tcp:PORT, unix:PATH, ssl:PORT)");
   Endpoint endpoint;
   endpoint.kind = parse_kind(text, text.substr(0, colon));
   std::vector<Field> fields = to_fields(split_fields(text.substr(colon + 1), text));

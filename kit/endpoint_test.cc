@@ -54,8 +54,9 @@ TEST(ServerEndpoint, SslIsParsed) {
 }
 
 TEST(ServerEndpoint, ToStringParsesBack) {
-  for (const char* text : {"tcp:8000", "tcp:0:interface=127.0.0.1", "tcp:1:interface=::1:backlog=9",
-                           "unix:/tmp/a\\:b.sock:mode=600", "ssl:443:privateKey=k.pem:certKey=c.pem"}) {
+  for (const char* text :
+       {"tcp:8000", "tcp:0:interface=127.0.0.1", "tcp:1:interface=::1:backlog=9",
+        "unix:/tmp/a\\:b.sock:mode=600", "ssl:443:privateKey=k.pem:certKey=c.pem"}) {
     Endpoint e = parse_server_endpoint(text);
     EXPECT_EQ(parse_server_endpoint(e.to_string()), e) << text << " -> " << e.to_string();
   }

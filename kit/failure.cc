@@ -41,7 +41,8 @@ std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), 
 Failure::Failure(std::error_code code, std::string message)
     : code_(code), message_(std::move(message)) {}
 
-Failure::Failure(errc code, std::string message) : Failure(make_error_code(code), std::move(message)) {}
+Failure::Failure(errc code, std::string message)
+    : Failure(make_error_code(code), std::move(message)) {}
 
 Failure::Failure(std::exception_ptr exception)
     : code_(make_error_code(errc::exception)), exception_(std::move(exception)) {

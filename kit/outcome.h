@@ -27,8 +27,8 @@ class Outcome {
   Outcome() = default;
   // A value (for Outcome<void>, use Outcome<void>::success()).
   template <typename U = T>
-    requires(!std::is_void_v<U>)
-  Outcome(U value) : state_(std::in_place_index<1>, std::move(value)) {}  // NOLINT: implicit like optional
+  requires(!std::is_void_v<U>) Outcome(U value)
+      : state_(std::in_place_index<1>, std::move(value)) {}  // NOLINT: implicit like optional
   Outcome(Failure failure) : state_(std::in_place_index<2>, std::move(failure)) {}  // NOLINT
 
   static Outcome success() requires std::is_void_v<T> {

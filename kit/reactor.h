@@ -15,8 +15,8 @@
 
 #include "kit/client_factory.h"
 #include "kit/clock.h"
-#include "kit/deferred.h"
 #include "kit/connector.h"
+#include "kit/deferred.h"
 #include "kit/endpoint.h"
 #include "kit/factory.h"
 #include "kit/listening_port.h"

@@ -32,9 +32,9 @@ class TimerNodePool;
 
 struct TimerNode {
   TimePoint deadline{};
-  std::uint64_t sequence = 0;  // of the node's live entry; older entries are stale
-  bool queued = false;         // scheduled, neither run nor cancelled
-  TimerQueue* queue = nullptr;  // null once the queue is destroyed
+  std::uint64_t sequence = 0;     // of the node's live entry; older entries are stale
+  bool queued = false;            // scheduled, neither run nor cancelled
+  TimerQueue* queue = nullptr;    // null once the queue is destroyed
   TimerNodePool* pool = nullptr;  // where the node's memory goes back to
   unique_function<void()> fn;
   std::uint32_t refs = 0;  // one for the handle, one per heap entry

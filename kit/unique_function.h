@@ -28,9 +28,9 @@ class unique_function<R(Args...)> {
   unique_function(std::nullptr_t) noexcept {}
 
   template <typename F>
-    requires(!std::is_same_v<std::decay_t<F>, unique_function> &&
-             std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
-  unique_function(F&& f) {  // NOLINT(google-explicit-constructor): converts like std::function
+  requires(!std::is_same_v<std::decay_t<F>, unique_function> &&
+           std::is_invocable_r_v<R, std::decay_t<F>&, Args...>)
+      unique_function(F&& f) {  // NOLINT(google-explicit-constructor): converts like std::function
     using Target = std::decay_t<F>;
     if constexpr (std::is_pointer_v<Target> || std::is_member_pointer_v<Target>) {
       if (f == nullptr) return;
@@ -73,9 +73,9 @@ class unique_function<R(Args...)> {
   };
 
   template <typename T>
-  static constexpr bool stored_inline = sizeof(T) <= sizeof(Storage) &&
-                                        alignof(T) <= alignof(Storage) &&
-                                        std::is_nothrow_move_constructible_v<T>;
+  static constexpr bool stored_inline =
+      sizeof(T) <= sizeof(Storage) &&
+      alignof(T) <= alignof(Storage) && std::is_nothrow_move_constructible_v<T>;
 
   struct Ops {
     R (*invoke)(void* target, Args&&... args);
@@ -107,9 +107,7 @@ class unique_function<R(Args...)> {
       stored_inline<T>,
   };
 
-  void* target() noexcept {
-    return ops_->is_inline ? static_cast<void*>(&storage_) : heap_;
-  }
+  void* target() noexcept { return ops_->is_inline ? static_cast<void*>(&storage_) : heap_; }
 
   void take(unique_function& other) noexcept {
     ops_ = other.ops_;

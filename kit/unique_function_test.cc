@@ -28,7 +28,9 @@ TEST(UniqueFunction, MoveLeavesSourceEmptyForInlineAndHeapTargets) {
   unique_function<int(int)> small = [](int x) { return x * 2; };
   std::array<long, 16> big_state{};
   big_state[15] = 7;
-  unique_function<int(int)> big = [big_state](int x) { return x + static_cast<int>(big_state[15]); };
+  unique_function<int(int)> big = [big_state](int x) {
+    return x + static_cast<int>(big_state[15]);
+  };
 
   unique_function<int(int)> small2 = std::move(small);
   unique_function<int(int)> big2 = std::move(big);

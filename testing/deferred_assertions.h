@@ -52,7 +52,8 @@ decltype(auto) success_result_of(const Deferred<T>& d,
                                  std::source_location where = std::source_location::current()) {
   const auto* value = d.peek_value();
   if (value == nullptr) {
-    detail::fail_at(where, "success_result_of: expected a value, the Deferred has " + detail::describe(d));
+    detail::fail_at(where,
+                    "success_result_of: expected a value, the Deferred has " + detail::describe(d));
   }
   if constexpr (std::is_void_v<T>) {
     return;
@@ -67,7 +68,8 @@ Failure failure_result_of(const Deferred<T>& d,
                           std::source_location where = std::source_location::current()) {
   const Failure* failure = d.peek_failure();
   if (failure == nullptr) {
-    detail::fail_at(where, "failure_result_of: expected a failure, the Deferred has " + detail::describe(d));
+    detail::fail_at(
+        where, "failure_result_of: expected a failure, the Deferred has " + detail::describe(d));
   }
   d.mark_failure_observed();
   return *failure;
@@ -78,7 +80,8 @@ template <typename T>
 void assert_no_result(const Deferred<T>& d,
                       std::source_location where = std::source_location::current()) {
   if (d.has_result()) {
-    detail::fail_at(where, "assert_no_result: expected no result, the Deferred has " + detail::describe(d));
+    detail::fail_at(
+        where, "assert_no_result: expected no result, the Deferred has " + detail::describe(d));
   }
 }
 

@@ -16,9 +16,9 @@
 namespace examples {
 namespace {
 
-using ::testing::ElementsAre;
 using kit::testing::failure_result_of;
 using kit::testing::success_result_of;
+using ::testing::ElementsAre;
 using namespace std::chrono_literals;
 
 class Quiet : public kit::Protocol {};
@@ -36,7 +36,8 @@ TEST(ConnectionTester, SucceedsOnAnOpenPortBothWays) {
   kit::Deferred<void> callbacks = test_connect(reactor, "127.0.0.1", port->address().port());
   kit::Deferred<void> coroutine =
       test_connect_coroutine(reactor, "127.0.0.1", port->address().port());
-  ASSERT_TRUE(reactor.run_until([&] { return callbacks.has_result() && coroutine.has_result(); }, 10s));
+  ASSERT_TRUE(
+      reactor.run_until([&] { return callbacks.has_result() && coroutine.has_result(); }, 10s));
   success_result_of(callbacks);
   success_result_of(coroutine);
 }
@@ -46,7 +47,8 @@ TEST(ConnectionTester, FailsWithTheReasonOnAClosedPortBothWays) {
   const std::uint16_t port = closed_port(reactor);
   kit::Deferred<void> callbacks = test_connect(reactor, "127.0.0.1", port);
   kit::Deferred<void> coroutine = test_connect_coroutine(reactor, "127.0.0.1", port);
-  ASSERT_TRUE(reactor.run_until([&] { return callbacks.has_result() && coroutine.has_result(); }, 10s));
+  ASSERT_TRUE(
+      reactor.run_until([&] { return callbacks.has_result() && coroutine.has_result(); }, 10s));
   EXPECT_TRUE(failure_result_of(callbacks).is(std::errc::connection_refused));
   EXPECT_TRUE(failure_result_of(coroutine).is(std::errc::connection_refused));
 }

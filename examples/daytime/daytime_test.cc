@@ -1,10 +1,9 @@
-#include "examples/daytime/daytime_protocol.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
 
+#include "examples/daytime/daytime_protocol.h"
 #include "fakes/string_transport.h"
 #include "kit/client_factory.h"
 #include "kit/factory.h"
@@ -60,7 +59,8 @@ TEST(Daytime, ServesLiveAndLogsEachClient) {
   for (const auto& entry : log.entries()) {
     if (entry.level == kit::LogLevel::info) infos.push_back(entry.message.substr(0, 30));
   }
-  EXPECT_THAT(infos, ElementsAre("daytime: client tcp:127.0.0.1:", "daytime: client tcp:127.0.0.1:"));
+  EXPECT_THAT(infos,
+              ElementsAre("daytime: client tcp:127.0.0.1:", "daytime: client tcp:127.0.0.1:"));
 }
 
 }  // namespace

@@ -40,8 +40,7 @@ TEST(EchoExample, ClientGetsHelloBackFromTheLiveServer) {
       [&](const kit::Address&) { return std::make_unique<HelloClient>(out); });
   client.on_lost = [&](kit::Connector&, const kit::Failure&) { done = true; };
   client.on_failed = [&](kit::Connector&, const kit::Failure&) { done = true; };
-  auto connector =
-      reactor.connect("127.0.0.1:" + std::to_string(port->address().port()), client);
+  auto connector = reactor.connect("127.0.0.1:" + std::to_string(port->address().port()), client);
   ASSERT_TRUE(reactor.run_until([&] { return done; }, 10s));
   EXPECT_EQ(out.str(), "server said: hello\n");
 }

@@ -39,7 +39,8 @@ TEST(LineServer, ServesNumberedLinesLive) {
   kit::FunctionClientFactory client([&](const kit::Address&) {
     return std::make_unique<Collector>("one\ntwo\r\nquit\n", received, closed);
   });
-  auto connector = reactor.connect("tcp:127.0.0.1:" + std::to_string(port->address().port()), client);
+  auto connector =
+      reactor.connect("tcp:127.0.0.1:" + std::to_string(port->address().port()), client);
   ASSERT_TRUE(reactor.run_until([&] { return closed; }, 10s));
   EXPECT_EQ(received, "welcome; type quit to leave\r\n1: one\r\n2: two\r\nbye\r\n");
 }

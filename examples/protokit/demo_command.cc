@@ -140,8 +140,9 @@ void fake_steps(Story& story) {
   transport.connect(protocol);
   transport.receive("hel");
   transport.receive("lo\r\nqu");
-  story.step(transport.take() == "You said: hello\r\n",
-             "StringTransport: \"hel\" + \"lo\\r\\nqu\" in two chunks -> \"You said: hello\\r\\n\"");
+  story.step(
+      transport.take() == "You said: hello\r\n",
+      "StringTransport: \"hel\" + \"lo\\r\\nqu\" in two chunks -> \"You said: hello\\r\\n\"");
   transport.receive("it\n");
   story.step(transport.take() == "Goodbye.\r\n" && transport.lost_reason().has_value(),
              "StringTransport: \"it\\n\" completes quit -> \"Goodbye.\\r\\n\", connection closed");
@@ -167,7 +168,8 @@ void fake_steps(Story& story) {
 }  // namespace
 
 CLI::App* add_demo_command(CLI::App& app, DemoOptions&) {
-  return app.add_subcommand("demo", "Run the kit's story end to end on loopback, telling each step");
+  return app.add_subcommand("demo",
+                            "Run the kit's story end to end on loopback, telling each step");
 }
 
 int run_demo(const DemoOptions&) {

@@ -1,7 +1,6 @@
 // protokit: serves, uses, records and replays the kit's protocols. The command line is a
 // contract (specs/cli.md): names, options, output lines and exit statuses.
 #include <CLI/CLI.hpp>
-
 #include <cstdio>
 #include <exception>
 #include <string>

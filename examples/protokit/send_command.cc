@@ -89,9 +89,8 @@ int run_send(const SendOptions& options) {
 
   Outcome outcome;
   kit::live::LiveReactor reactor;
-  kit::FunctionClientFactory factory([&](const kit::Address&) {
-    return std::make_unique<StdioRelay>(reactor, outcome);
-  });
+  kit::FunctionClientFactory factory(
+      [&](const kit::Address&) { return std::make_unique<StdioRelay>(reactor, outcome); });
   factory.on_failed = [&](kit::Connector&, const kit::Failure& reason) {
     outcome.connect_failed = reason;
     reactor.stop();

@@ -4,7 +4,6 @@
 #define KIT_EXAMPLES_PROTOKIT_SEND_COMMAND_H_
 
 #include <CLI/CLI.hpp>
-
 #include <string>
 
 namespace protokit_cli {

@@ -32,26 +32,31 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
   serve->add_option("protocol", options.protocol, "echo, line, reverse or upload")
       ->required()
       ->check(CLI::IsMember({"echo", "line", "reverse", "upload"}));
-  serve->add_option("--listen", options.listen,
-                    "Endpoint to listen on (repeatable; default tcp:8000:interface=127.0.0.1)")
+  serve
+      ->add_option("--listen", options.listen,
+                   "Endpoint to listen on (repeatable; default tcp:8000:interface=127.0.0.1)")
       ->type_name("ENDPOINT");
-  serve->add_option("--idle-timeout", options.idle_timeout_seconds,
-                    "Close connections idle this long (0 = never)")
+  serve
+      ->add_option("--idle-timeout", options.idle_timeout_seconds,
+                   "Close connections idle this long (0 = never)")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  serve->add_option("--max-connections", options.max_connections,
-                    "Close new connections at once beyond this many open ones")
+  serve
+      ->add_option("--max-connections", options.max_connections,
+                   "Close new connections at once beyond this many open ones")
       ->type_name("N")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  serve->add_option("--grace", options.grace_seconds,
-                    "On SIGINT/SIGTERM, let connections finish for at most this long")
+  serve
+      ->add_option("--grace", options.grace_seconds,
+                   "On SIGINT/SIGTERM, let connections finish for at most this long")
       ->type_name("SECONDS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  serve->add_option("--max-line", options.max_line,
-                    "Longest line accepted, without its ending (line, reverse; default 16384)")
+  serve
+      ->add_option("--max-line", options.max_line,
+                   "Longest line accepted, without its ending (line, reverse; default 16384)")
       ->type_name("BYTES")
       ->check(CLI::PositiveNumber);
   return serve;

@@ -3,7 +3,6 @@
 #define KIT_EXAMPLES_PROTOKIT_SERVE_COMMAND_H_
 
 #include <CLI/CLI.hpp>
-
 #include <cstddef>
 #include <optional>
 #include <string>

@@ -42,9 +42,11 @@ void read_loop(std::shared_ptr<StdinPump::Shared> shared, int fd) {
     ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      std::string error = n < 0 ? std::string("reading standard input: ") + std::strerror(errno) : "";
+      std::string error =
+          n < 0 ? std::string("reading standard input: ") + std::strerror(errno) : "";
       post(shared, [shared, error] {
-        if (shared->on_eof) shared->on_eof(error);
+        // The pump may have been destroyed after this was posted (the connection ended).
+        if (shared->reactor != nullptr && shared->on_eof) shared->on_eof(error);
       });
       return;
     }

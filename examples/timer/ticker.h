@@ -17,8 +17,9 @@ class Ticker {
  public:
   // `done` runs after the last tick.
   Ticker(kit::Clock& clock, std::ostream& out, int times, std::function<void()> done)
-      : clock_(clock), out_(out), times_(times), done_(std::move(done)),
-        loop_(clock, [this] { tick(); }) {}
+      : clock_(clock), out_(out), times_(times), done_(std::move(done)), loop_(clock, [this] {
+          tick();
+        }) {}
 
   void start(kit::Duration interval) {
     started_ = clock_.now();

@@ -10,8 +10,8 @@ Chain::~Chain() {
   if (failure_ && !failure_observed_) {
     log(LogLevel::error, "Unhandled error in Deferred (created at " +
                              std::string(created_.file_name()) + ":" +
-                             std::to_string(created_.line()) + " in " +
-                             created_.function_name() + "): " + failure_->what());
+                             std::to_string(created_.line()) + " in " + created_.function_name() +
+                             "): " + failure_->what());
   }
 }
 
@@ -41,7 +41,7 @@ void Chain::add_step(Step step) {
 
 void Chain::run() {
   if (running_ || paused_ > 0) return;  // the loop in progress (or the resume) goes on
-  ChainRef keep(this);  // a step may drop the last handle to this chain
+  ChainRef keep(this);                  // a step may drop the last handle to this chain
   running_ = true;
   while (paused_ == 0 && next_step_ < steps_.size()) {
     Step step = std::move(steps_[next_step_++]);

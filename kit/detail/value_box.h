@@ -77,9 +77,9 @@ class ValueBox {
   };
 
   template <typename T>
-  static constexpr bool stored_inline = sizeof(T) <= sizeof(Storage) &&
-                                        alignof(T) <= alignof(Storage) &&
-                                        std::is_nothrow_move_constructible_v<T>;
+  static constexpr bool stored_inline =
+      sizeof(T) <= sizeof(Storage) &&
+      alignof(T) <= alignof(Storage) && std::is_nothrow_move_constructible_v<T>;
 
   struct Ops {
     const std::type_info& (*type)() noexcept;

@@ -55,7 +55,8 @@ void LiveThreadPool::work_loop() {
       work();
     } catch (...) {
       // defer_to_thread catches what the work throws; anything else is a bug to report.
-      log(LogLevel::error, "exception in a thread pool task: " + Failure::current_exception().what());
+      log(LogLevel::error,
+          "exception in a thread pool task: " + Failure::current_exception().what());
     }
     work = nullptr;  // destroyed outside the lock
     lock.lock();

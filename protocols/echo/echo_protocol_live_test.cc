@@ -32,7 +32,8 @@ TEST_P(EchoLive, OneMebibyteComesBackIntact) {
   live::LiveReactor reactor;
   auto factory = factory_for<EchoProtocol>();
   std::string endpoint = GetParam();
-  if (endpoint == "unix") endpoint = "unix:/tmp/protokit-echo-live-" + std::to_string(::getpid()) + ".sock";
+  if (endpoint == "unix")
+    endpoint = "unix:/tmp/protokit-echo-live-" + std::to_string(::getpid()) + ".sock";
   auto port = reactor.listen(endpoint, *factory);
   const std::string data = pattern(1 << 20);
   LiveClient client(reactor, endpoint_of(*port), data, {.half_close = true});

@@ -1,9 +1,9 @@
 // A main for fuzz targets built as ordinary tests: feeds every file under the paths on
 // the command line (directories recursively) once to LLVMFuzzerTestOneInput, so the
 // checked-in corpus runs as a regression test under any compiler and sanitizer.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
