@@ -2,9 +2,10 @@
 //
 // TCP over IPv4 and IPv6 and Unix stream sockets, the monotonic clock, call_soon and
 // call_from_thread, SIGINT/SIGTERM as a graceful stop, all on one thread. Transports
-// keep the promises of kit/transport.h. Reads go into one buffer shared by every
-// connection of the reactor (an idle connection holds no read buffer), and writes go
-// straight to the socket, buffering only what the kernel does not take.
+// keep the promises of kit/transport.h. Reads go into one 64 KiB buffer shared by every
+// connection of the reactor (an idle connection holds only 256 bytes for the first bytes
+// of its next read), and writes go straight to the socket, buffering only what the
+// kernel does not take.
 //
 // Asio stays behind this header: nothing that includes it sees Asio.
 //

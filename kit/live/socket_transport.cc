@@ -6,6 +6,7 @@
 #include <asio/error.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/post.hpp>
+#include <cstring>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -269,17 +270,26 @@ void SocketTransport::update_producer(bool from_reactor) {
 void SocketTransport::wait_readable() {
   waiting_read_ = true;
   add_ref();
-  socket_.async_wait(Socket::wait_read,
-                     [this](const std::error_code& error) { on_readable(error); });
+  socket_.async_receive(
+      asio::buffer(first_read_),
+      [this](const std::error_code& error, std::size_t size) { on_received(error, size); });
 }
 
-void SocketTransport::on_readable(const std::error_code& error) {
+void SocketTransport::on_received(const std::error_code& error, std::size_t size) {
   HandlerRef ref(this);
   waiting_read_ = false;
   if (lost_) return;
   ++depth_;
   if (!error) {
-    if (wants_read()) read_loop();
+    if (reading_paused_) {
+      // Paused while the receive was pending: keep the bytes for resume_reading().
+      held_ = static_cast<std::uint16_t>(size);
+    } else if (wants_read()) {
+      read_loop(size);
+    }  // else closing: input is no longer wanted
+  } else if (error == asio::error::eof) {
+    // While reading is paused the end stays in the socket; the next receive sees it again.
+    if (wants_read()) end_of_input();
   } else if (error != asio::error::operation_aborted) {
     fail(error);
   }
@@ -288,25 +298,38 @@ void SocketTransport::on_readable(const std::error_code& error) {
   if (!lost_ && wants_read() && !waiting_read_) wait_readable();
 }
 
-void SocketTransport::read_loop() {
+void SocketTransport::read_loop(std::size_t have) {
   // The shared buffer is only ever used between a read and the return of the
   // data_received() it feeds: nothing else can read into it meanwhile, because reads
-  // happen only here, on the reactor's thread, and never from inside a protocol request.
+  // into it happen only here, on the reactor's thread, and never from inside a protocol
+  // request. The bytes the pending receive took come first, in the same chunk.
   char* const buffer = reactor_.read_buffer();
+  constexpr std::size_t capacity = LiveReactor::Impl::read_buffer_size;
+  std::memcpy(buffer, first_read_.data(), have);
+  // A receive that did not fill first_read_ emptied the socket.
+  bool more = have == first_read_.size();
   for (int reads = 1;; ++reads) {
     std::error_code error;
-    const std::size_t size =
-        socket_.receive(asio::buffer(buffer, LiveReactor::Impl::read_buffer_size), 0, error);
-    if (error) {
-      if (would_block(error)) return;
-      if (error == asio::error::eof) return end_of_input();
-      return fail(error);
+    if (more) {
+      const std::size_t size =
+          socket_.receive(asio::buffer(buffer + have, capacity - have), 0, error);
+      more = !error && have + size == capacity && reads < max_reads_per_turn;
+      have += size;
     }
-    deliver("data_received",
-            [this, buffer, size] { protocol_->data_received(std::string_view(buffer, size)); });
-    if (!wants_read() || waiting_read_) return;
-    // A short read emptied the socket; a full one may have left more behind.
-    if (size < LiveReactor::Impl::read_buffer_size || reads == max_reads_per_turn) return;
+    if (have > 0) {
+      deliver("data_received",
+              [this, buffer, have] { protocol_->data_received(std::string_view(buffer, have)); });
+      have = 0;
+      // Paused, closing, or a receive started from inside the callback (which must
+      // come first, so this loop reads no further).
+      if (!wants_read() || waiting_read_) more = false;
+    }
+    if (error && !would_block(error) && !lost_ && !finish_scheduled_) {
+      // An end that came behind the data is seen again by the next receive if paused.
+      if (error != asio::error::eof) return fail(error);
+      if (wants_read() && !waiting_read_) return end_of_input();
+    }
+    if (!more) return;
   }
 }
 
@@ -325,9 +348,17 @@ void SocketTransport::pause_reading() { reading_paused_ = true; }
 void SocketTransport::resume_reading() {
   if (!reading_paused_) return;
   reading_paused_ = false;
-  // Data that arrived meanwhile is in the kernel; the wait reports it (never a
-  // data_received() from inside this call).
-  if (!lost_ && wants_read() && !waiting_read_) wait_readable();
+  if (lost_ || !wants_read() || waiting_read_) return;
+  if (held_ == 0) {
+    // Data that arrived meanwhile is in the kernel; the receive reports it.
+    wait_readable();
+    return;
+  }
+  // Bytes received just before the pause go first, from the reactor: never a
+  // data_received() from inside this call.
+  waiting_read_ = true;
+  add_ref();
+  asio::post(reactor_.io, [this] { on_received({}, std::exchange(held_, 0)); });
 }
 
 // ---- closing

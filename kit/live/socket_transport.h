@@ -1,9 +1,12 @@
 // SocketTransport: the Transport of one live connection (TCP or Unix stream socket).
 //
 // It keeps every promise of kit/transport.h. How, in short:
-//  - Reading: the transport waits for readability (no read buffer of its own), then
-//    reads into the reactor's one shared buffer and calls data_received() at once, so
-//    the shared buffer is never held across a return to the reactor.
+//  - Reading: a receive into a small buffer of the transport's own waits in the reactor
+//    (Asio keeps a pending receive armed without a system call per wait, unlike a bare
+//    readability wait). When it completes, its bytes and whatever else the socket holds
+//    go to the reactor's one shared 64 KiB buffer and to data_received() as one chunk,
+//    so the shared buffer is never held across a return to the reactor and an idle
+//    connection holds no large buffer.
 //  - Writing: write() sends straight away; only what the kernel does not take waits in
 //    a WriteBuffer until the socket is writable again.
 //  - Closing: a close requested while the protocol's code is running is carried out
@@ -20,6 +23,7 @@
 #ifndef KIT_LIVE_SOCKET_TRANSPORT_H_
 #define KIT_LIVE_SOCKET_TRANSPORT_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -100,9 +104,10 @@ class SocketTransport final : public Transport {
   }
   void wait_readable();
   void wait_writable();
-  void on_readable(const std::error_code& error);
+  void on_received(const std::error_code& error, std::size_t size);
   void on_writable(const std::error_code& error);
-  void read_loop();
+  // Delivers the `have` bytes in first_read_ and then what the socket holds, up to a turn.
+  void read_loop(std::size_t have);
   void flush();
   // Sends `pieces` now, as far as the kernel takes them; returns how many bytes went,
   // or fails the connection (and returns 0) on an error other than would-block.
@@ -142,6 +147,8 @@ class SocketTransport final : public Transport {
   // Set only when an exception ended the connection: what connection_lost() gets.
   std::unique_ptr<Failure> close_failure_;
   std::uint32_t refs_ = 0;
+  // Bytes of first_read_ received while reading was paused, for resume_reading().
+  std::uint16_t held_ = 0;
   // Reactor-driven code of this transport running (handlers, protocol callbacks): close
   // requests made meanwhile are carried out when it returns (settle()).
   std::uint16_t depth_ = 0;
@@ -157,6 +164,10 @@ class SocketTransport final : public Transport {
   bool lost_ : 1 = false;
   bool waiting_read_ : 1 = false;
   bool waiting_write_ : 1 = false;
+  // Where the pending receive puts the first bytes of each read: small, because every
+  // idle connection holds it; big enough for a typical request, so that a short message
+  // costs no second read.
+  std::array<char, 256> first_read_;
 };
 
 }  // namespace kit::live

@@ -673,6 +673,53 @@ TEST_P(TransportConformanceTest, PauseReadingHoldsDataUntilResumeReading) {
   EXPECT_EQ(protocol().received(), "abcdef");
 }
 
+// Paused from reactor code outside the connection's callbacks (a timer, say), while the
+// transport is waiting for input: what arrives then, more than any small buffer holds,
+// and the end of the stream after it, all come after resume_reading(), in order.
+TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksHoldsDataAndEnd) {
+  protocol().on_read_connection_lost = [] {};
+  ASSERT_TRUE(connect());
+  act([](RecordingProtocol& p) { p.pause_reading(); });
+  const std::string data = pattern(0, 10000);
+  harness().peer_send(std::string_view(data).substr(0, 100));
+  harness().peer_send(std::string_view(data).substr(100));
+  harness().peer_half_close();
+  harness().settle();
+  EXPECT_EQ(protocol().received(), "") << "data_received() while reading was paused";
+  EXPECT_FALSE(protocol().read_lost()) << "read_connection_lost() while reading was paused";
+
+  act([](RecordingProtocol& p) { p.resume_reading(); });
+  ASSERT_TRUE(wait_for([&] { return protocol().read_lost(); }, "read_connection_lost()"));
+  EXPECT_TRUE(same_bytes(data, protocol().received()));
+}
+
+TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksThenPauseAgainOnData) {
+  protocol().on_data_received = [&](std::string_view) { protocol().pause_reading(); };
+  ASSERT_TRUE(connect());
+  act([](RecordingProtocol& p) { p.pause_reading(); });
+  harness().peer_send("held");
+  harness().settle();
+  EXPECT_EQ(protocol().received(), "");
+
+  // Each data_received() pauses again (a transport may deliver the bytes in pieces).
+  const auto resume_until = [&](std::size_t size) {
+    for (std::size_t round = 0; protocol().received().size() < size; ++round) {
+      ASSERT_LE(round, size) << "no progress; " << state();
+      const std::size_t before = protocol().received().size();
+      act([](RecordingProtocol& p) { p.resume_reading(); });
+      ASSERT_TRUE(wait_for([&] { return protocol().received().size() > before; },
+                           "data_received() after resume_reading()"));
+    }
+  };
+  resume_until(4);
+  EXPECT_EQ(protocol().received(), "held");
+  harness().peer_send("next");
+  harness().settle();
+  EXPECT_EQ(protocol().received(), "held") << "data_received() while reading was paused";
+  resume_until(8);
+  EXPECT_EQ(protocol().received(), "heldnext");
+}
+
 TEST_P(TransportConformanceTest, PauseReadingInsideDataReceivedHoldsTheRest) {
   bool pause_on_data = true;
   protocol().on_data_received = [&](std::string_view) {
