@@ -25,6 +25,9 @@ constexpr int max_reads_per_turn = 4;
 // The most buffers one send() takes; the rest of a write_sequence() waits its turn.
 constexpr std::size_t max_send_buffers = 64;
 
+// At most this many bytes of unread input are read and dropped before an orderly close.
+constexpr std::size_t max_discarded_on_close = 256 * 1024;
+
 bool would_block(const std::error_code& error) noexcept {
   return error == asio::error::would_block || error == asio::error::try_again;
 }
@@ -448,8 +451,24 @@ void SocketTransport::finish() {
   --depth_;
 
   if (connector_ != nullptr) std::exchange(connector_, nullptr)->lost(why);
+  if (!aborted_ && !eof_received_ && close_code_ == errc::connection_done) discard_unread_input();
   close_socket();
   reactor_.closed(*this);
+}
+
+void SocketTransport::discard_unread_input() noexcept {
+  // Closing a socket that holds unread input makes the kernel reset the connection, and a
+  // reset may destroy what the peer has not read yet: the protocol's last answer (say
+  // "error: line too long"). What has arrived is read and dropped, so the close is an
+  // orderly FIN. (Input still on its way after the close is answered with a reset; only
+  // a lingering close would wait for it.)
+  std::array<char, 16 * 1024> sink;
+  for (std::size_t discarded = 0; discarded < max_discarded_on_close;) {
+    std::error_code error;
+    const std::size_t size = socket_.receive(asio::buffer(sink), 0, error);
+    if (error || size == 0) return;
+    discarded += size;
+  }
 }
 
 void SocketTransport::close_socket() noexcept {

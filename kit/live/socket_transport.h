@@ -12,7 +12,9 @@
 //  - Closing: a close requested while the protocol's code is running is carried out
 //    when that code returns to the transport; one requested from anywhere else (a
 //    timer, another connection) is posted to the reactor. Either way connection_lost()
-//    never runs inside the request.
+//    never runs inside the request. An orderly close first drops input that arrived
+//    unread (up to 256 KiB), so the kernel ends the connection with a FIN, not a reset
+//    that could destroy the last answer before the peer reads it.
 //  - Lifetime: the reactor owns the transport. The protocol is destroyed right after
 //    connection_lost() returns; the transport itself lives until no queued handler
 //    refers to it.
@@ -135,6 +137,8 @@ class SocketTransport final : public Transport {
   void settle();
   void finish();
   Failure reason() const;
+  // Reads and drops input that arrived but was never read, before an orderly close.
+  void discard_unread_input() noexcept;
 
   LiveReactor::Impl& reactor_;
   Socket socket_;

@@ -516,6 +516,25 @@ TEST_P(TransportConformanceTest, BothDirectionsShutEndsTheConnectionAfterPending
   EXPECT_TRUE(same_bytes(data, harness().peer_received()));
 }
 
+// Input the protocol never read must not turn its orderly close into a reset, which could
+// destroy its last answer before the peer reads it.
+TEST_P(TransportConformanceTest, LoseConnectionWithUnreadInputStillEndsInOrder) {
+  protocol().on_connection_made = [&] { protocol().pause_reading(); };
+  ASSERT_TRUE(connect());
+  harness().peer_send(pattern(0, 20000));
+  harness().settle();
+  act([](RecordingProtocol& p) {
+    p.write("error: line too long\r\n");
+    p.lose_connection();
+  });
+  ASSERT_TRUE(wait_for([&] { return protocol().lost() && harness().peer_end() != PeerEnd::open; },
+                       "connection_lost() and the peer to read to the end of the stream"));
+  EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
+      << protocol().lost_reason()->what();
+  EXPECT_EQ(harness().peer_received(), "error: line too long\r\n");
+  EXPECT_EQ(harness().peer_end(), PeerEnd::eof) << "the peer was reset, not closed in order";
+}
+
 // ---------------------------------------------------------------- addresses (promise 6)
 
 void expect_addresses_unchanged(const RecordingProtocol& p) {
