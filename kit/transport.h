@@ -10,6 +10,8 @@
 //     one connection_lost() last. No callback follows connection_lost().
 //  2. lose_connection() sends everything written before it, then closes; the protocol
 //     hears connection_lost(errc::connection_done). Nothing written after it is sent.
+//     Input that arrived but was not read does not turn the close into a reset: the
+//     peer reads everything sent, then the end of the stream.
 //  3. abort_connection() closes now, discarding unsent data; nothing written before or
 //     after it that was still buffered is sent. The protocol hears
 //     connection_lost(errc::connection_aborted).
