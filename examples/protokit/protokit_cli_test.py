@@ -223,9 +223,10 @@ class SendTest(unittest.TestCase):
         self.addCleanup(server.kill)
         server.read_listening(1)
         out = subprocess.run([PROTOKIT, "send", "127.0.0.1:%d" % server.tcp_port()],
-                             input=b"a\nb\r\nc", capture_output=True, timeout=BOUND)
+                             input=b"a\nb\r\nc\n\n", capture_output=True, timeout=BOUND)
         self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertEqual(out.stdout, b"a\r\nb\r\nc")
+        # Every LF, as cli.md says: one already after a CR too.
+        self.assertEqual(out.stdout, b"a\r\nb\r\r\nc\r\n\r\n")
 
     def test_send_fails_when_it_cannot_connect(self):
         s = socket.socket()

@@ -34,7 +34,7 @@ class StdioRelay : public kit::Protocol, public kit::Producer {
     transport()->register_producer(*this);
     pump_ = std::make_unique<StdinPump>(
         reactor_, STDIN_FILENO,
-        [this](std::string chunk) { transport()->write(crlf_.translate(chunk)); },
+        [this](std::string chunk) { transport()->write(lf_to_crlf(chunk)); },
         [this](std::string error) {
           outcome_.input_error = std::move(error);
           // End of input: tell the server, then wait for it to close.
@@ -67,7 +67,6 @@ class StdioRelay : public kit::Protocol, public kit::Producer {
   kit::Reactor& reactor_;
   Outcome& outcome_;
   std::unique_ptr<StdinPump> pump_;
-  LfToCrlf crlf_;
 };
 
 }  // namespace

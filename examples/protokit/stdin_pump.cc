@@ -88,13 +88,12 @@ void StdinPump::resume() {
   shared_->resumed.notify_all();
 }
 
-std::string LfToCrlf::translate(std::string_view chunk) {
+std::string lf_to_crlf(std::string_view chunk) {
   std::string out;
   out.reserve(chunk.size() + chunk.size() / 16);
   for (char c : chunk) {
-    if (c == '\n' && !last_was_cr_) out += '\r';
+    if (c == '\n') out += '\r';
     out += c;
-    last_was_cr_ = c == '\r';
   }
   return out;
 }

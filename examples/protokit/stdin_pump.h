@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "kit/reactor.h"
 
@@ -38,14 +39,9 @@ class StdinPump {
   std::shared_ptr<Shared> shared_;
 };
 
-// LfToCrlf: turns each LF not already preceded by CR into CRLF, across chunks.
-class LfToCrlf {
- public:
-  std::string translate(std::string_view chunk);
-
- private:
-  bool last_was_cr_ = false;
-};
+// lf_to_crlf: `chunk` with every LF sent as CRLF, as specs/cli.md says of `send` (an LF
+// that already has a CR before it is no exception: the spec's words are followed literally).
+std::string lf_to_crlf(std::string_view chunk);
 
 }  // namespace protokit_cli
 
