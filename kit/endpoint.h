@@ -2,7 +2,7 @@
 // strings, as specs/cli.md lists them).
 //
 // Server endpoints:
-//   tcp:PORT[:interface=ADDR][:backlog=N]        TCP; no interface means 0.0.0.0
+//   tcp:PORT[:interface=ADDR][:backlog=N]        TCP; no interface: all (IPv6 and IPv4)
 //   unix:PATH[:backlog=N][:mode=OCTAL]           Unix stream socket (address=PATH also works)
 //   ssl:PORT:privateKey=KEY.pem[:certKey=CERT.pem][:interface=ADDR][:backlog=N]
 // Client endpoints:

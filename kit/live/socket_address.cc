@@ -20,7 +20,12 @@ Address to_address(const SocketEndpoint& endpoint) {
     asio::ip::tcp::endpoint ip;
     std::memcpy(ip.data(), endpoint.data(), endpoint.size());
     ip.resize(endpoint.size());
-    return Address::tcp(ip.address().to_string(), ip.port());
+    asio::ip::address address = ip.address();
+    // An IPv4 peer of a dual-stack socket is reported as the IPv4 address it is.
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    }
+    return Address::tcp(address.to_string(), ip.port());
   }
   if (endpoint.data()->sa_family == AF_UNIX) {
     const auto* unix_address = reinterpret_cast<const sockaddr_un*>(endpoint.data());

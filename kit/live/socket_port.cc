@@ -5,6 +5,7 @@
 
 #include <asio/error.hpp>
 #include <asio/ip/address.hpp>
+#include <asio/ip/v6_only.hpp>
 #include <asio/socket_base.hpp>
 #include <cerrno>
 #include <chrono>
@@ -89,7 +90,8 @@ std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const E
       cannot_listen(endpoint, std::make_error_code(std::errc::protocol_not_supported),
                     "TLS is not supported yet");
     case Endpoint::Kind::tcp: {
-      asio::ip::address ip = asio::ip::address_v4::any();
+      // All interfaces: IPv6's any address, taking IPv4 too (below), where IPv6 exists.
+      asio::ip::address ip = asio::ip::address_v6::any();
       if (!endpoint.host.empty()) {
         ip = asio::ip::make_address(endpoint.host, error);
         if (error) {
@@ -107,11 +109,23 @@ std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const E
       break;
   }
 
+  const bool all_interfaces = endpoint.kind == Endpoint::Kind::tcp && endpoint.host.empty();
   Acceptor acceptor(reactor.io);
   acceptor.open(local.protocol(), error);
+  if (error && all_interfaces) {
+    // No IPv6 on this machine: all interfaces are the IPv4 ones.
+    local = tcp_endpoint(asio::ip::address_v4::any(), endpoint.port);
+    error.clear();
+    acceptor.open(local.protocol(), error);
+  }
   if (error) cannot_listen(endpoint, error);
   if (endpoint.kind == Endpoint::Kind::tcp) {
     acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (error) cannot_listen(endpoint, error);
+  }
+  if (all_interfaces && local.protocol().family() == AF_INET6) {
+    // Dual stack: IPv4 clients arrive as v4-mapped addresses (reported as plain IPv4).
+    acceptor.set_option(asio::ip::v6_only(false), error);
     if (error) cannot_listen(endpoint, error);
   }
   acceptor.bind(local, error);

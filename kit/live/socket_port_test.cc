@@ -161,10 +161,18 @@ TEST_F(SocketPortTest, PortZeroGetsARealPortAndTheListeningOnDescription) {
   EXPECT_TRUE(echoes(local->description()));
 }
 
-TEST_F(SocketPortTest, TcpWithoutAnInterfaceListensOnAllIpv4Addresses) {
+// cli.md: `tcp:PORT` is "TCP on all interfaces": IPv6 ones too, not only 0.0.0.0.
+TEST_F(SocketPortTest, TcpWithoutAnInterfaceListensOnIpv6AndIpv4) {
   auto port = reactor.listen("tcp:0", server);
-  EXPECT_EQ(port->description(), "tcp:0.0.0.0:" + std::to_string(port->address().port()));
-  EXPECT_TRUE(echoes("tcp:127.0.0.1:" + std::to_string(port->address().port())));
+  const std::string number = std::to_string(port->address().port());
+  EXPECT_EQ(port->description(), "tcp:[::]:" + number);
+  EXPECT_TRUE(echoes("tcp:127.0.0.1:" + number));
+  EXPECT_TRUE(echoes("tcp:[::1]:" + number));
+  // The IPv4 client is seen as 127.0.0.1, not as ::ffff:127.0.0.1.
+  ASSERT_TRUE(wait_for([&] { return server.lost() == 2; }, "the server's two connections to end"));
+  EXPECT_EQ(server.records[0]->peer.host(), "127.0.0.1");
+  EXPECT_EQ(server.records[0]->host.host(), "127.0.0.1");
+  EXPECT_EQ(server.records[1]->peer.host(), "::1");
 }
 
 TEST_F(SocketPortTest, PortInUseSaysWhichEndpointAndWhy) {
