@@ -27,6 +27,7 @@
 #include "kit/live/live_reactor.h"
 #include "kit/live/scripted_protocol.h"
 #include "testing/log_capture.h"
+#include "testing/socket_directory.h"
 
 namespace kit::live {
 namespace {
@@ -36,20 +37,6 @@ using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 constexpr Duration bound = std::chrono::seconds(20);
-
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/kit_live_XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() { std::system(("rm -rf " + path_).c_str()); }
-  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
 
 bool exists(const std::string& path) {
   struct stat info {};
@@ -131,7 +118,7 @@ class SocketPortTest : public ::testing::Test {
   ScriptedFactory late;
   std::vector<std::unique_ptr<ScriptedFactory>> probes;
   LiveReactor reactor;
-  TempDir dir;
+  ::kit::testing::SocketDirectory dir;
 
   void SetUp() override {
     server.configure = [](ScriptedProtocol& p) {

@@ -19,6 +19,7 @@
 #include "kit/live/scripted_protocol.h"
 #include "kit/protocol.h"
 #include "testing/log_capture.h"
+#include "testing/socket_directory.h"
 
 namespace kit::live {
 namespace {
@@ -48,22 +49,6 @@ void echo(ScriptedProtocol& protocol) {
   protocol.on_data = [](ScriptedProtocol& p, std::string_view data) { p.transport()->write(data); };
 }
 
-// A Unix socket path in a fresh directory under /tmp (test temp dirs can be too long for
-// sockaddr_un).
-class TempDir {
- public:
-  TempDir() {
-    char pattern[] = "/tmp/kit_live_XXXXXX";
-    if (::mkdtemp(pattern) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() { std::system(("rm -rf " + path_).c_str()); }
-  std::string file(std::string_view name) const { return path_ + "/" + std::string(name); }
-
- private:
-  std::string path_;
-};
-
 class SocketTransportTest : public ::testing::Test {
  protected:
   ::testing::AssertionResult wait_for(const std::function<bool()>& done, const char* what) {
@@ -88,7 +73,7 @@ class EchoOverEachFamily : public SocketTransportTest,
                            public ::testing::WithParamInterface<Family> {};
 
 TEST_P(EchoOverEachFamily, OneMebibyteComesBackIntactAndBothSidesCloseCleanly) {
-  TempDir dir;
+  ::kit::testing::SocketDirectory dir;
   std::string endpoint = GetParam().listen;
   if (auto at = endpoint.find("%s"); at != std::string::npos) {
     endpoint.replace(at, 2, dir.file("echo.sock"));

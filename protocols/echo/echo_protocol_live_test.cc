@@ -1,7 +1,6 @@
 // EchoProtocol served by the live reactor with the same factory `protokit serve echo`
 // uses: real sockets on loopback (IPv4, IPv6, Unix).
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <memory>
@@ -12,6 +11,7 @@
 #include "kit/live/live_reactor.h"
 #include "protocols/echo/echo_protocol.h"
 #include "testing/live_client.h"
+#include "testing/socket_directory.h"
 
 namespace kit::protocols {
 namespace {
@@ -29,11 +29,11 @@ std::string pattern(std::size_t size) {
 class EchoLive : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(EchoLive, OneMebibyteComesBackIntact) {
+  kit::testing::SocketDirectory directory;  // outlives the reactor and its port
   live::LiveReactor reactor;
   auto factory = factory_for<EchoProtocol>();
   std::string endpoint = GetParam();
-  if (endpoint == "unix")
-    endpoint = "unix:/tmp/protokit-echo-live-" + std::to_string(::getpid()) + ".sock";
+  if (endpoint == "unix") endpoint = "unix:" + directory.file("echo.sock");
   auto port = reactor.listen(endpoint, *factory);
   const std::string data = pattern(1 << 20);
   LiveClient client(reactor, endpoint_of(*port), data, {.half_close = true});
