@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -67,7 +66,6 @@ LiveHarness::LiveHarness(Kind kind)
 LiveHarness::~LiveHarness() {
   close_peer();
   port_.reset();
-  if (!socket_dir_.empty()) ::rmdir(socket_dir_.c_str());
 }
 
 std::string LiveHarness::name() const {
@@ -92,14 +90,10 @@ void LiveHarness::connect(Protocol& protocol) {
     case Kind::tcp_v6:
       endpoint = "tcp:0:interface=::1";
       break;
-    case Kind::unix_socket: {
-      // Test temporary directories can be longer than a sockaddr_un path.
-      char pattern[] = "/tmp/kit_live_harness_XXXXXX";
-      if (::mkdtemp(pattern) == nullptr) fail("mkdtemp");
-      socket_dir_ = pattern;
-      endpoint = "unix:" + socket_dir_ + "/peer.sock";
+    case Kind::unix_socket:
+      socket_dir_.emplace();
+      endpoint = "unix:" + socket_dir_->file("peer.sock");
       break;
-    }
   }
   port_ = reactor_.listen(endpoint, factory_);
   const Address address = port_->address();

@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -35,6 +36,7 @@
 #include "kit/live/live_reactor.h"
 #include "kit/protocol.h"
 #include "testing/conformance/conformance_harness.h"
+#include "testing/socket_directory.h"
 
 namespace kit::live {
 
@@ -74,7 +76,7 @@ class LiveHarness final : public testing::ConformanceHarness {
   void close_peer() noexcept;
 
   Kind kind_;
-  std::string socket_dir_;  // Unix sockets: a fresh directory under /tmp
+  std::optional<testing::SocketDirectory> socket_dir_;  // Unix sockets only
   Protocol* protocol_ = nullptr;
   std::size_t relayed_ = 0;  // callbacks relayed to the suite's protocol
   // The factory outlives the reactor, which may deliver its connection's last callbacks.

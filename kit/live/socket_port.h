@@ -3,10 +3,10 @@
 //
 // TCP: `tcp:PORT` with no interface listens on all interfaces, IPv6 and IPv4 (one
 // dual-stack socket on `::`; 0.0.0.0 where the machine has no IPv6), and IPv4 peers are
-// reported as IPv4 addresses; SO_REUSEADDR is set so a restarted server can bind at once. Unix: a
-// stale socket file at the path (a socket nobody accepts on) is replaced, anything else there is an
-// error; `mode=` applies before the socket accepts anything; the file is removed when the port
-// stops, if it is still ours.
+// reported as IPv4 addresses. SO_REUSEADDR is set so a restarted server can bind at once.
+// Unix: a stale socket file at the path (a socket nobody accepts on) is replaced,
+// anything else there is an error; `mode=` applies before the socket accepts anything;
+// the file is removed when the port stops, if it is still ours.
 //
 // Accepting: one accept at a time, each accepted socket handed to a SocketTransport
 // (TCP_NODELAY on TCP). When the process runs out of descriptors, accepting pauses for

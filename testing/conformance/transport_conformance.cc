@@ -124,6 +124,21 @@ void TransportConformanceTest::act(const std::function<void(RecordingProtocol&)>
   return wait_for([this] { return protocol_.lost(); }, "connection_lost()");
 }
 
+::testing::AssertionResult TransportConformanceTest::wait_for_lost_and_peer_end() {
+  return wait_for([this] { return protocol_.lost() && harness_->peer_end() != PeerEnd::open; },
+                  "connection_lost() and the peer to read to the end of the stream");
+}
+
+void TransportConformanceTest::resume_until_received(std::size_t size) {
+  for (std::size_t round = 0; protocol_.received().size() < size; ++round) {
+    ASSERT_LE(round, size) << "no progress; " << state();
+    const std::size_t before = protocol_.received().size();
+    act([](RecordingProtocol& p) { p.resume_reading(); });
+    ASSERT_TRUE(wait_for([&] { return protocol_.received().size() > before; },
+                         "data_received() after resume_reading()"));
+  }
+}
+
 std::string TransportConformanceTest::fill_write_buffer(std::size_t at_least) {
   constexpr std::size_t chunk_size = 16 * 1024;
   std::string written;
@@ -364,8 +379,7 @@ TEST_P(TransportConformanceTest, LoseConnectionSendsPendingDataFirst) {
   EXPECT_FALSE(protocol().lost()) << "connection_lost came before pending data was sent";
 
   harness().peer_resume_reading();
-  ASSERT_TRUE(wait_for([&] { return protocol().lost() && harness().peer_end() != PeerEnd::open; },
-                       "connection_lost() and the peer to read to the end of the stream"));
+  ASSERT_TRUE(wait_for_lost_and_peer_end());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
       << protocol().lost_reason()->what();
   EXPECT_EQ(harness().peer_end(), PeerEnd::eof);
@@ -465,8 +479,7 @@ TEST_P(TransportConformanceTest, PeerHalfCloseByDefaultClosesAfterPendingWrites)
   EXPECT_FALSE(protocol().lost()) << "connection_lost came before pending data was sent";
 
   harness().peer_resume_reading();
-  ASSERT_TRUE(wait_for([&] { return protocol().lost() && harness().peer_end() != PeerEnd::open; },
-                       "connection_lost() and the peer to read to the end of the stream"));
+  ASSERT_TRUE(wait_for_lost_and_peer_end());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
       << protocol().lost_reason()->what();
   EXPECT_TRUE(same_bytes(data, harness().peer_received()));
@@ -507,9 +520,7 @@ TEST_P(TransportConformanceTest, BothDirectionsShutEndsTheConnectionAfterPending
   harness().peer_half_close();
   ASSERT_TRUE(wait_for([&] { return protocol().read_lost(); }, "read_connection_lost()"));
   harness().peer_resume_reading();
-  // connection_lost may come while the kernel still holds the last bytes for the peer.
-  ASSERT_TRUE(wait_for([&] { return protocol().lost() && harness().peer_end() != PeerEnd::open; },
-                       "connection_lost() and the peer to read to the end of the stream"));
+  ASSERT_TRUE(wait_for_lost_and_peer_end());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
       << protocol().lost_reason()->what();
   EXPECT_EQ(harness().peer_end(), PeerEnd::eof);
@@ -527,8 +538,7 @@ TEST_P(TransportConformanceTest, LoseConnectionWithUnreadInputStillEndsInOrder) 
     p.write("error: line too long\r\n");
     p.lose_connection();
   });
-  ASSERT_TRUE(wait_for([&] { return protocol().lost() && harness().peer_end() != PeerEnd::open; },
-                       "connection_lost() and the peer to read to the end of the stream"));
+  ASSERT_TRUE(wait_for_lost_and_peer_end());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
       << protocol().lost_reason()->what();
   EXPECT_EQ(harness().peer_received(), "error: line too long\r\n");
@@ -721,21 +731,12 @@ TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksThenPauseAgainO
   EXPECT_EQ(protocol().received(), "");
 
   // Each data_received() pauses again (a transport may deliver the bytes in pieces).
-  const auto resume_until = [&](std::size_t size) {
-    for (std::size_t round = 0; protocol().received().size() < size; ++round) {
-      ASSERT_LE(round, size) << "no progress; " << state();
-      const std::size_t before = protocol().received().size();
-      act([](RecordingProtocol& p) { p.resume_reading(); });
-      ASSERT_TRUE(wait_for([&] { return protocol().received().size() > before; },
-                           "data_received() after resume_reading()"));
-    }
-  };
-  resume_until(4);
+  resume_until_received(4);
   EXPECT_EQ(protocol().received(), "held");
   harness().peer_send("next");
   harness().settle();
   EXPECT_EQ(protocol().received(), "held") << "data_received() while reading was paused";
-  resume_until(8);
+  resume_until_received(8);
   EXPECT_EQ(protocol().received(), "heldnext");
 }
 
@@ -779,13 +780,7 @@ TEST_P(TransportConformanceTest, PauseAndResumeRepeatedlyLosesNothing) {
     harness().peer_send(std::string_view(data).substr(at, 4096));
   }
   // Each data_received() pauses; each resume lets at least one more through.
-  for (std::size_t round = 0; protocol().received().size() < data.size(); ++round) {
-    ASSERT_LE(round, data.size()) << "no progress; " << state();
-    const std::size_t before = protocol().received().size();
-    act([](RecordingProtocol& p) { p.resume_reading(); });
-    ASSERT_TRUE(wait_for([&] { return protocol().received().size() > before; },
-                         "data_received() after resume_reading()"));
-  }
+  resume_until_received(data.size());
   EXPECT_TRUE(same_bytes(data, protocol().received()));
 }
 

@@ -123,6 +123,12 @@ class TransportConformanceTest : public ::testing::TestWithParam<HarnessFactory>
   ::testing::AssertionResult wait_for(const std::function<bool()>& done, std::string_view what);
   // wait_for_lost: wait_for(connection_lost()).
   ::testing::AssertionResult wait_for_lost();
+  // wait_for_lost_and_peer_end: connection_lost() and the peer at the end of its stream
+  // (a live connection can be lost while the kernel still holds bytes for the peer).
+  ::testing::AssertionResult wait_for_lost_and_peer_end();
+  // resume_until_received: for a protocol that pauses in every data_received(), resumes
+  // reading again and again until it has received `size` bytes; fails on no progress.
+  void resume_until_received(std::size_t size);
   // fill_write_buffer: with the peer not reading, writes in one reactor callback until at
   // least `at_least` bytes wait in the transport's write buffer; returns what it wrote.
   std::string fill_write_buffer(std::size_t at_least = 1);
