@@ -9,36 +9,34 @@ namespace kit::fakes {
 
 // ---- LoopbackTransport
 
-LoopbackTransport::LoopbackTransport(Protocol& protocol, Address host, Address peer)
-    : protocol_(protocol), host_(std::move(host)), peer_(std::move(peer)) {}
+LoopbackTransport::LoopbackTransport(Protocol& protocol, Address host, Address peer,
+                                     Context& context)
+    : protocol_(protocol), host_(std::move(host)), peer_(std::move(peer)), context_(context) {}
 
 void LoopbackTransport::write(std::string_view data) {
-  if (disconnecting_ || lost_ || half_close_requested_ || data.empty()) return;
+  if (!state_.accepts_writes() || data.empty()) return;
   out_.append(data);
   update_producer();
 }
 
-void LoopbackTransport::lose_connection() {
-  if (lost_ || disconnecting_) return;
-  disconnecting_ = true;
-  close_requested_ = true;
-}
+// The pair carries out closes at its next step (complete_close, abort_if_requested).
+void LoopbackTransport::lose_connection() { state_.close(write_buffer_size() == 0); }
 
 void LoopbackTransport::abort_connection() {
-  if (lost_ || abort_requested_) return;
-  disconnecting_ = true;
-  abort_requested_ = true;
+  if (state_.abort() == ConnectionState::Action::none) return;
   drop_out();
 }
 
-void LoopbackTransport::half_close() {
-  if (lost_ || disconnecting_ || half_close_requested_) return;
-  half_close_requested_ = true;
+void LoopbackTransport::half_close() { state_.half_close(write_buffer_size() == 0); }
+
+void LoopbackTransport::set_back_pressure(bool on) {
+  flow_.set_back_pressure(on);
+  update_producer();
 }
 
 void LoopbackTransport::register_producer(Producer& producer) {
   flow_.register_producer(producer, "LoopbackTransport");
-  if (lost_) {
+  if (state_.is_lost()) {
     flow_.release()->stop_producing();
     return;
   }
@@ -81,10 +79,23 @@ void LoopbackTransport::update_producer() { flow_.apply(write_buffer_size()); }
 
 // ---- LoopbackPair
 
+namespace {
+
+Context& context_for(LoopbackOptions& options, std::unique_ptr<FakeContext>& own) {
+  if (options.context != nullptr) return *options.context;
+  own = options.clock != nullptr ? std::make_unique<FakeContext>(*options.clock)
+                                 : std::make_unique<FakeContext>();
+  return *own;
+}
+
+}  // namespace
+
 LoopbackPair::LoopbackPair(Protocol& client, Protocol& server, LoopbackOptions options)
     : options_(std::move(options)),
-      client_(client, options_.client_address, options_.server_address),
-      server_(server, options_.server_address, options_.client_address),
+      client_(client, options_.client_address, options_.server_address,
+              context_for(options_, own_context_)),
+      server_(server, options_.server_address, options_.client_address,
+              options_.context != nullptr ? *options_.context : *own_context_),
       name_(options_.client_address.to_string() + " <-> " + options_.server_address.to_string()),
       chunking_(options_.seed) {
   server.make_connection(server_);
@@ -127,9 +138,9 @@ bool LoopbackPair::step() {
 }
 
 bool LoopbackPair::abort_if_requested(LoopbackTransport& side, LoopbackTransport& peer) {
-  if (!side.abort_requested_ || side.lost_) return false;
+  if (!side.state_.aborted() || side.state_.is_lost()) return false;
   finish(side, Failure(errc::connection_aborted));
-  if (!peer.lost_ && !peer.pending_lost_) {
+  if (!peer.state_.is_lost() && !peer.pending_lost_) {
     peer.pending_lost_ = Failure(errc::connection_lost, "connection reset by " + name_);
   }
   return true;
@@ -137,11 +148,11 @@ bool LoopbackPair::abort_if_requested(LoopbackTransport& side, LoopbackTransport
 
 bool LoopbackPair::transfer(LoopbackTransport& from, LoopbackTransport& to) {
   if (from.write_buffer_size() == 0) return false;
-  if (to.lost_ || to.disconnecting_ || to.pending_lost_) {
+  if (to.state_.disconnecting() || to.pending_lost_) {
     from.drop_out();  // nobody reads on the other side any more
     return true;
   }
-  if (to.reading_paused_) return false;
+  if (!to.reading()) return false;
   const std::size_t limit =
       options_.bytes_per_step == 0 ? from.write_buffer_size() : options_.bytes_per_step;
   std::string data = from.take_out(limit);
@@ -154,8 +165,8 @@ void LoopbackPair::deliver(LoopbackTransport& from, LoopbackTransport& to,
                            const std::string& data) {
   std::size_t offset = 0;
   while (offset < data.size()) {
-    if (to.lost_ || to.disconnecting_) return;  // a closing side reads no more
-    if (to.reading_paused_) {
+    if (to.state_.disconnecting()) return;  // a closing side reads no more
+    if (!to.reading()) {
       from.put_back(std::string_view(data).substr(offset));
       return;
     }
@@ -165,26 +176,31 @@ void LoopbackPair::deliver(LoopbackTransport& from, LoopbackTransport& to,
     }
     std::string chunk = data.substr(offset, piece);
     offset += piece;
+    const std::size_t before = to.write_buffer_size();
     to.protocol_.data_received(chunk);
+    to.flow_.read_delivered(before, to.write_buffer_size());
   }
 }
 
 bool LoopbackPair::complete_close(LoopbackTransport& side, LoopbackTransport& peer) {
-  if (side.lost_ || side.write_buffer_size() != 0) return false;
+  if (side.state_.is_lost() || side.write_buffer_size() != 0) return false;
   // A close or reset by the peer that has not reached us yet ended the connection first:
   // if it was a reset, our buffer was dropped, not sent, and that is no clean close.
   const Failure reason = side.pending_lost_.value_or(Failure(errc::connection_done));
-  if (side.close_requested_) {
-    finish(side, reason);
-    if (!peer.lost_ && !peer.pending_lost_) peer.pending_lost_ = Failure(errc::connection_done);
-    return true;
-  }
-  if (side.half_close_requested_ && !side.write_shut_) {
-    side.write_shut_ = true;
-    if (!peer.lost_) peer.pending_eof_ = true;
-    // Our EOF was the last direction still open: the connection is over for us.
-    if (side.read_eof_) finish(side, reason);
-    return true;
+  switch (side.state_.drained()) {
+    case ConnectionState::Action::finish:
+      finish(side, reason);
+      if (!peer.state_.is_lost() && !peer.pending_lost_) {
+        peer.pending_lost_ = Failure(errc::connection_done);
+      }
+      return true;
+    case ConnectionState::Action::shut_write:
+      if (!peer.state_.is_lost()) peer.pending_eof_ = true;
+      // Our EOF was the last direction still open: the connection is over for us.
+      if (side.state_.write_shut() == ConnectionState::Action::finish) finish(side, reason);
+      return true;
+    case ConnectionState::Action::none:
+      return false;
   }
   return false;
 }
@@ -199,10 +215,13 @@ bool LoopbackPair::deliver_peer_events(LoopbackTransport& side) {
   }
   if (side.pending_eof_) {
     side.pending_eof_ = false;
-    side.read_eof_ = true;
-    if (!side.disconnecting_) side.protocol_.read_connection_lost();
+    const bool closing = side.state_.disconnecting();
+    side.state_.end_of_input();
+    if (!closing) side.protocol_.read_connection_lost();
     // Both directions shut: the peer half-closed and so did we.
-    if (side.write_shut_ && !side.lost_) finish(side, Failure(errc::connection_done));
+    if (side.state_.write_is_shut() && !side.state_.is_lost()) {
+      finish(side, Failure(errc::connection_done));
+    }
     return true;
   }
   return false;
@@ -218,8 +237,7 @@ bool LoopbackPair::run_clock() {
 }
 
 void LoopbackPair::finish(LoopbackTransport& side, Failure reason) {
-  side.lost_ = true;
-  side.disconnecting_ = true;
+  side.state_.lost();
   side.lost_reason_ = reason;
   side.pending_eof_ = false;
   side.pending_lost_.reset();

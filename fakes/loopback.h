@@ -20,7 +20,10 @@
 //    one step arrives in one piece, writes coalesced.
 //  - pause_reading() leaves the bytes in the writer's buffer, as a full kernel buffer
 //    would, so the writer's water marks see it. A paused side hears nothing (data, EOF,
-//    close) until resume_reading().
+//    close) until resume_reading(). Back-pressure (promise 9) holds a side's reading the
+//    same way while its own write buffer is above the high-water mark.
+//  - Both sides share one context (clock, randomness, thread pool): options.context, or
+//    a FakeContext of the pair's own on options.clock (or a clock of its own).
 //  - lose_connection(): once the writer's buffer has drained, it hears
 //    connection_lost(errc::connection_done) and so does its peer. abort_connection():
 //    the buffer is dropped; at the next step the aborting side hears
@@ -40,13 +43,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include "fakes/fake_context.h"
 #include "kit/address.h"
+#include "kit/connection_state.h"
+#include "kit/context.h"
 #include "kit/failure.h"
 #include "kit/flow_control.h"
 #include "kit/protocol.h"
@@ -76,6 +83,8 @@ struct LoopbackOptions {
   // When set, every step also runs what is due on this clock now (advance(0)), so work a
   // protocol defers with call_later(0) takes part in the exchange.
   FakeClock* clock = nullptr;
+  // The protocols' context; when null, a FakeContext of the pair's, on `clock` if set.
+  Context* context = nullptr;
 };
 
 class LoopbackPair;
@@ -87,10 +96,11 @@ class LoopbackTransport final : public Transport {
   LoopbackTransport& operator=(const LoopbackTransport&) = delete;
 
   // connected: connection_lost() has not been delivered yet.
-  bool connected() const noexcept { return !lost_; }
+  bool connected() const noexcept { return !state_.is_lost(); }
   // lost_reason: what connection_lost() was given, once it was.
   const std::optional<Failure>& lost_reason() const noexcept { return lost_reason_; }
-  bool reading_paused() const noexcept { return reading_paused_; }
+  bool reading_paused() const noexcept { return state_.paused(); }
+  bool reading_throttled() const noexcept { return flow_.throttled(); }
   Producer* producer() const noexcept { return flow_.producer(); }
   bool producer_paused() const noexcept { return flow_.paused(); }
 
@@ -101,16 +111,19 @@ class LoopbackTransport final : public Transport {
   void half_close() override;
   Address peer() const override { return peer_; }
   Address host() const override { return host_; }
-  void pause_reading() override { reading_paused_ = true; }
-  void resume_reading() override { reading_paused_ = false; }
+  void pause_reading() override { state_.pause_reading(); }
+  void resume_reading() override { state_.resume_reading(); }
   void register_producer(Producer& producer) override;
   void unregister_producer() override;
   std::size_t write_buffer_size() const override { return out_.size() - out_begin_; }
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+  void set_back_pressure(bool on) override;
+  bool disconnecting() const override { return state_.disconnecting(); }
+  Context& context() override { return context_; }
 
  private:
   friend class LoopbackPair;
-  LoopbackTransport(Protocol& protocol, Address host, Address peer);
+  LoopbackTransport(Protocol& protocol, Address host, Address peer, Context& context);
 
   // take_out: removes up to `max` bytes from the front of the write buffer.
   std::string take_out(std::size_t max);
@@ -119,22 +132,21 @@ class LoopbackTransport final : public Transport {
   void drop_out();
   void update_producer();
   // reading: whether bytes and events from the peer can be delivered now.
-  bool reading() const noexcept { return !lost_ && !reading_paused_; }
+  bool reading() const noexcept {
+    return !state_.is_lost() && !state_.paused() && !flow_.throttled();
+  }
 
   Protocol& protocol_;
   Address host_;
   Address peer_;
+  Context& context_;
   std::string out_;
   std::size_t out_begin_ = 0;  // out_ before it was delivered already
-  bool close_requested_ = false;
-  bool abort_requested_ = false;
-  bool half_close_requested_ = false;
-  bool write_shut_ = false;  // our half-close went through: the peer has (or will get) EOF
-  bool read_eof_ = false;    // the peer's half-close reached us
+  // write_is_shut(): our half-close went through, the peer has (or will get) EOF;
+  // eof_received(): the peer's half-close reached us.
+  ConnectionState state_;
   bool pending_eof_ = false;
   std::optional<Failure> pending_lost_;  // the peer closed or reset; for us to hear
-  bool reading_paused_ = false;
-  bool lost_ = false;
   std::optional<Failure> lost_reason_;
   FlowControl flow_;
 };
@@ -171,6 +183,7 @@ class LoopbackPair {
   static void finish(LoopbackTransport& side, Failure reason);
 
   LoopbackOptions options_;
+  std::unique_ptr<FakeContext> own_context_;  // when options_.context is null
   LoopbackTransport client_;
   LoopbackTransport server_;
   std::string name_;

@@ -362,6 +362,7 @@ MemoryReactor::Connection& MemoryReactor::add_connection(Address peer, Address h
   Connection& connection = connections_.emplace_back(std::move(peer), std::move(host));
   connection.protocol = std::move(protocol);
   connection.transport.set_clock(&clock_);
+  connection.transport.set_context(*this);
   connection.transport.set_on_lost(
       [this, &connection](const Failure& reason) { connection_ended(connection, reason); });
   ++open_connections_;

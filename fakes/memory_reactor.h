@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_random.h"
 #include "fakes/fake_thread_pool.h"
 #include "fakes/string_transport.h"
 #include "kit/address.h"
@@ -129,13 +130,16 @@ class MemoryReactor final : public Reactor {
   using Reactor::listen;
 
   // clock: the reactor's time; advance it to run timers, call_soon() and the like.
-  FakeClock& clock() noexcept { return clock_; }
+  FakeClock& clock() noexcept override { return clock_; }
+  // random: the connections' Random, a FakeRandom seeded with 0.
+  FakeRandom& random() override { return random_; }
 
   // ---- Reactor
   TimePoint now() const override { return clock_.now(); }
   void call_soon(unique_function<void()> fn) override;
   void call_from_thread(unique_function<void()> fn) override;
-  // thread_pool: a FakeThreadPool; its work runs when the test calls run_all().
+  // thread_pool: a FakeThreadPool; its work runs when the test calls run_all(), and the
+  // results come through call_from_thread(), on the clock's next advance.
   FakeThreadPool& thread_pool() override { return thread_pool_; }
   // listen: records the listen and starts the factory. Throws FailureError
   // (std::errc::address_in_use) when the address is already listened on.
@@ -193,7 +197,9 @@ class MemoryReactor final : public Reactor {
 
   // Declared first so that it is destroyed last: everything below may hold its calls.
   FakeClock clock_;
-  FakeThreadPool thread_pool_;
+  FakeRandom random_;
+  FakeThreadPool thread_pool_{
+      [this](unique_function<void()> done) { call_from_thread(std::move(done)); }};
   std::deque<Connection> connections_;
   std::deque<Listen> listens_;
   std::deque<Connect> connects_;

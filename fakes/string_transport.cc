@@ -7,25 +7,8 @@
 #include "fakes/fake_clock.h"
 
 namespace kit::fakes {
-namespace {
 
-// Driving calls in progress on this thread, over every StringTransport.
-thread_local int driving_depth = 0;
-// Transports that were asked for something while protocol code ran, in the order asked.
-thread_local std::deque<StringTransport*> deferred_transports;
-// Whether settle_deferred() is draining that list (settling one may defer others).
-thread_local bool draining_deferred = false;
-
-}  // namespace
-
-// Marks protocol code running: requests made meanwhile wait for the outermost scope.
-class StringTransport::DrivingScope {
- public:
-  DrivingScope() { ++driving_depth; }
-  ~DrivingScope() { --driving_depth; }
-  DrivingScope(const DrivingScope&) = delete;
-  DrivingScope& operator=(const DrivingScope&) = delete;
-};
+using Action = ConnectionState::Action;
 
 StringTransport::StringTransport()
     : StringTransport(Address::tcp("192.168.1.1", 54321), Address::tcp("10.0.0.1", 12345)) {}
@@ -33,17 +16,13 @@ StringTransport::StringTransport()
 StringTransport::StringTransport(Address peer, Address host)
     : peer_(std::move(peer)), host_(std::move(host)) {}
 
-StringTransport::~StringTransport() {
-  if (settle_deferred_) {
-    std::erase(deferred_transports, this);
-  }
-}
+StringTransport::~StringTransport() = default;
 
 void StringTransport::require_connected(const char* what) const {
   if (protocol_ == nullptr) {
     throw std::logic_error(std::string("StringTransport::") + what + ": no protocol connected");
   }
-  if (lost_) {
+  if (state_.is_lost()) {
     throw std::logic_error(std::string("StringTransport::") + what +
                            ": the connection is already lost");
   }
@@ -59,33 +38,31 @@ void StringTransport::drive_step(Step step) {
 }
 
 void StringTransport::settle() {
-  if (driving_depth > 0) {
-    defer_settle();
+  if (driving()) {
+    settle_later(*this);
     return;
   }
   settle_call_.cancel();
   if (protocol_ != nullptr) {
     DrivingScope scope;
-    while (!lost_) {
+    while (!state_.is_lost()) {
       if (lost_by_peer_) {
         finish(*lost_by_peer_);
-      } else if (close_requested_ && (aborted_ || held_.empty())) {
+      } else if (close_requested_ && (state_.aborted() || held_.empty())) {
         finish(*close_requested_);
-      } else if (reading_paused_ || disconnecting_) {
+      } else if (!reading_open() || state_.disconnecting()) {
         break;
       } else if (!queued_input_.empty()) {
         std::string chunk = std::move(queued_input_.front());
         queued_input_.pop_front();
+        const std::size_t before = held_.size();
         protocol_->data_received(chunk);
+        flow_.read_delivered(before, held_.size());
       } else if (eof_queued_) {
         eof_queued_ = false;
-        eof_delivered_ = true;
+        const Action action = state_.end_of_input();
         protocol_->read_connection_lost();
-        if (write_closed_ && !disconnecting_) {
-          // Both directions are shut: the connection is over.
-          close_requested_ = Failure(errc::connection_done);
-          disconnecting_ = true;
-        }
+        act(action);
       } else {
         break;
       }
@@ -94,31 +71,9 @@ void StringTransport::settle() {
   settle_deferred();
 }
 
-void StringTransport::defer_settle() {
-  if (!settle_deferred_) {
-    settle_deferred_ = true;
-    deferred_transports.push_back(this);
-  }
-  settle_deferred();
-}
-
-void StringTransport::settle_deferred() {
-  if (draining_deferred) return;  // the loop below picks up what was added
-  draining_deferred = true;
-  struct Reset {
-    ~Reset() { draining_deferred = false; }
-  } reset;
-  while (driving_depth == 0 && !deferred_transports.empty()) {
-    StringTransport* transport = deferred_transports.front();
-    deferred_transports.pop_front();
-    transport->settle_deferred_ = false;
-    transport->settle();
-  }
-}
-
 void StringTransport::schedule_settle() {
-  if (driving_depth > 0) {
-    defer_settle();  // the outermost driving call settles when it returns
+  if (driving()) {
+    settle_later(*this);  // the outermost driving call settles when it returns
     return;
   }
   FakeClock* clock = FakeClock::running();
@@ -134,9 +89,22 @@ void StringTransport::schedule_settle() {
   settle();
 }
 
+void StringTransport::act(Action action) {
+  switch (action) {
+    case Action::finish:
+      if (!close_requested_) close_requested_ = Failure(state_.finish_reason());
+      schedule_settle();
+      break;
+    case Action::shut_write:
+      shut_write_side();
+      break;
+    case Action::none:
+      break;
+  }
+}
+
 void StringTransport::finish(Failure reason) {
-  lost_ = true;
-  disconnecting_ = true;
+  state_.lost();
   lost_reason_ = reason;
   queued_input_.clear();
   eof_queued_ = false;
@@ -154,12 +122,16 @@ void StringTransport::connect(Protocol& protocol) {
 
 void StringTransport::receive(std::string_view data) {
   require_connected("receive");
-  if (eof_queued_ || eof_delivered_) {
+  if (eof_queued_ || state_.eof_received()) {
     throw std::logic_error("StringTransport::receive: after receive_eof");
   }
-  if (disconnecting_ || data.empty()) return;  // a closing connection reads no more
-  if (driving_depth == 0 && !reading_paused_ && queued_input_.empty()) {
-    drive_step([&] { protocol_->data_received(data); });
+  if (state_.disconnecting() || data.empty()) return;  // a closing connection reads no more
+  if (!driving() && reading_open() && queued_input_.empty()) {
+    drive_step([&] {
+      const std::size_t before = held_.size();
+      protocol_->data_received(data);
+      flow_.read_delivered(before, held_.size());
+    });
     return;
   }
   queued_input_.emplace_back(data);
@@ -168,10 +140,10 @@ void StringTransport::receive(std::string_view data) {
 
 void StringTransport::receive_eof() {
   require_connected("receive_eof");
-  if (eof_queued_ || eof_delivered_) {
+  if (eof_queued_ || state_.eof_received()) {
     throw std::logic_error("StringTransport::receive_eof: called twice");
   }
-  if (disconnecting_) return;
+  if (state_.disconnecting()) return;
   eof_queued_ = true;
   settle();
 }
@@ -182,13 +154,7 @@ void StringTransport::lose_from_peer(Failure reason) {
   settle();
 }
 
-void StringTransport::drive(unique_function<void()> fn) {
-  {
-    DrivingScope scope;
-    fn();
-  }
-  settle_deferred();
-}
+void StringTransport::drive(unique_function<void()> fn) { fakes::drive(std::move(fn)); }
 
 std::string StringTransport::take() { return std::exchange(written_, std::string()); }
 
@@ -202,84 +168,97 @@ void StringTransport::deliver_held(std::size_t max) {
     std::size_t n = std::min(max, held_.size());
     written_.append(held_, 0, n);
     held_.erase(0, n);
-    update_producer();
-    if (held_.empty() && half_close_pending_) {
-      half_close_pending_ = false;
-      shut_write_side();
-    }
+    update_producer(flow_.throttled());
+    if (held_.empty()) act(state_.drained());
   });
 }
 
 void StringTransport::write(std::string_view data) {
-  if (disconnecting_ || write_closed_ || half_close_pending_ || lost_) return;
+  if (!state_.accepts_writes()) return;
   if (hold_writes_ || !held_.empty()) {
     held_.append(data);
-    update_producer();
+    update_producer(false);
   } else {
     written_.append(data);
   }
 }
 
 void StringTransport::lose_connection() {
-  if (lost_ || disconnecting_) return;
-  disconnecting_ = true;
+  if (state_.is_lost()) return;
+  if (state_.disconnecting()) return;
+  state_.close(held_.empty());
+  // Completed by settle() once the held writes are delivered.
   close_requested_ = Failure(errc::connection_done);
   schedule_settle();
 }
 
 void StringTransport::abort_connection() {
-  if (lost_ || aborted_) return;
-  disconnecting_ = true;
-  aborted_ = true;
+  if (state_.abort() == Action::none) return;
   held_.clear();
-  half_close_pending_ = false;
   close_requested_ = Failure(errc::connection_aborted);
   schedule_settle();
 }
 
 void StringTransport::half_close() {
-  if (lost_ || disconnecting_ || write_closed_ || half_close_pending_) return;
-  if (held_.empty()) {
-    shut_write_side();
-  } else {
-    half_close_pending_ = true;
-  }
+  if (state_.write_is_shut()) return;
+  act(state_.half_close(held_.empty()));
 }
 
-void StringTransport::shut_write_side() {
-  write_closed_ = true;
-  if (eof_delivered_ && !disconnecting_) {
-    // The peer already half-closed: with both directions shut the connection is over.
-    disconnecting_ = true;
-    close_requested_ = Failure(errc::connection_done);
+void StringTransport::shut_write_side() { act(state_.write_shut()); }
+
+void StringTransport::pause_reading() { state_.pause_reading(); }
+
+void StringTransport::resume_reading() {
+  if (!state_.resume_reading()) return;
+  if (reading_open() && (!queued_input_.empty() || eof_queued_)) schedule_settle();
+}
+
+void StringTransport::register_producer(Producer& producer) {
+  const bool was_throttled = flow_.throttled();
+  flow_.register_producer(producer, "StringTransport");
+  if (state_.is_lost()) {
+    flow_.release()->stop_producing();
+    return;
+  }
+  update_producer(was_throttled);
+}
+
+void StringTransport::unregister_producer() {
+  flow_.unregister_producer();
+  update_producer(false);
+}
+
+void StringTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
+  const bool was_throttled = flow_.throttled();
+  flow_.set_limits(high, low, "StringTransport");
+  update_producer(was_throttled);
+}
+
+void StringTransport::set_back_pressure(bool on) {
+  const bool was_throttled = flow_.throttled();
+  flow_.set_back_pressure(on);
+  update_producer(was_throttled);
+}
+
+void StringTransport::update_producer(bool was_throttled) {
+  flow_.apply(held_.size());
+  // Back-pressure let go: what waited is delivered from the driving call or the clock.
+  if (was_throttled && reading_open() && (!queued_input_.empty() || eof_queued_)) {
     schedule_settle();
   }
 }
 
-void StringTransport::pause_reading() { reading_paused_ = true; }
-
-void StringTransport::resume_reading() {
-  if (!reading_paused_) return;
-  reading_paused_ = false;
-  if (!queued_input_.empty() || eof_queued_) schedule_settle();
-}
-
-void StringTransport::register_producer(Producer& producer) {
-  flow_.register_producer(producer, "StringTransport");
-  if (lost_) {
-    flow_.release()->stop_producing();
-    return;
+void StringTransport::set_context(Context& context) {
+  if (protocol_ != nullptr && !state_.is_lost()) {
+    throw std::logic_error("StringTransport::set_context: a protocol is connected");
   }
-  update_producer();
+  context_ = &context;
 }
 
-void StringTransport::unregister_producer() { flow_.unregister_producer(); }
-
-void StringTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  flow_.set_limits(high, low, "StringTransport");
-  update_producer();
+Context& StringTransport::context() {
+  if (context_ != nullptr) return *context_;
+  if (!own_context_) own_context_ = std::make_unique<FakeContext>();
+  return *own_context_;
 }
-
-void StringTransport::update_producer() { flow_.apply(held_.size()); }
 
 }  // namespace kit::fakes

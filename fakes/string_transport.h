@@ -21,10 +21,14 @@
 //  - lose_connection() closes only after held writes are delivered (see hold_writes);
 //    abort_connection() drops them.
 //  - data received while reading is paused waits and is delivered after
-//    resume_reading(), the same way.
+//    resume_reading(), the same way; so does data received while back-pressure holds
+//    reading (held writes above the high-water mark with no producer registered).
 //  - Writes after lose_connection(), abort_connection() or half_close() are dropped.
 //  - half_close() after the peer's EOF (or EOF after half_close()) ends the connection
 //    with errc::connection_done: both directions are shut.
+//
+// Its context (clock, randomness, thread pool) is the one given with set_context(), or a
+// FakeContext of its own, made when first asked for.
 //
 // It is strict: driving a protocol that is not connected, or after connection_lost(),
 // throws std::logic_error naming StringTransport.
@@ -35,12 +39,17 @@
 
 #include <cstddef>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 
+#include "fakes/driving.h"
+#include "fakes/fake_context.h"
 #include "kit/address.h"
+#include "kit/connection_state.h"
+#include "kit/context.h"
 #include "kit/delayed_call.h"
 #include "kit/failure.h"
 #include "kit/flow_control.h"
@@ -52,7 +61,7 @@ namespace kit::fakes {
 
 class FakeClock;
 
-class StringTransport : public Transport {
+class StringTransport : public Transport, private Settleable {
  public:
   // Twisted's defaults: this end 10.0.0.1:12345, the peer 192.168.1.1:54321.
   StringTransport();
@@ -86,13 +95,16 @@ class StringTransport : public Transport {
   // take: value(), then clear().
   std::string take();
 
-  bool aborted() const noexcept { return aborted_; }
-  bool write_closed() const noexcept { return write_closed_; }
-  bool reading_paused() const noexcept { return reading_paused_; }
-  bool connected() const noexcept { return protocol_ != nullptr && !lost_; }
+  bool aborted() const noexcept { return state_.aborted(); }
+  bool write_closed() const noexcept { return state_.write_is_shut(); }
+  // reading_paused: the protocol paused reading (pause_reading()).
+  bool reading_paused() const noexcept { return state_.paused(); }
+  // reading_throttled: back-pressure holds reading (promise 9).
+  bool reading_throttled() const noexcept { return flow_.throttled(); }
+  bool connected() const noexcept { return protocol_ != nullptr && !state_.is_lost(); }
   // protocol: the connected protocol; nullptr before connect() and once connection_lost()
   // has returned (an owner such as MemoryReactor may destroy it then).
-  Protocol* protocol() const noexcept { return lost_ ? nullptr : protocol_; }
+  Protocol* protocol() const noexcept { return state_.is_lost() ? nullptr : protocol_; }
   // lost_reason: what connection_lost() was given, once it was.
   const std::optional<Failure>& lost_reason() const noexcept { return lost_reason_; }
   Producer* producer() const noexcept { return flow_.producer(); }
@@ -110,6 +122,9 @@ class StringTransport : public Transport {
 
   void set_peer(Address peer) { peer_ = std::move(peer); }
   void set_host(Address host) { host_ = std::move(host); }
+  // set_context: the context the protocol gets (it must outlive the transport). Set it
+  // before connect(): promise 10 keeps it from changing under a connected protocol.
+  void set_context(Context& context);
 
   // ---- for fakes that own connections (MemoryReactor)
 
@@ -133,26 +148,29 @@ class StringTransport : public Transport {
   void unregister_producer() override;
   std::size_t write_buffer_size() const override { return held_.size(); }
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+  void set_back_pressure(bool on) override;
+  bool disconnecting() const override { return state_.disconnecting(); }
+  Context& context() override;
 
  private:
-  class DrivingScope;
-
   void require_connected(const char* what) const;
   // Runs `step` as a driving call, then completes what is pending.
   template <typename Step>
   void drive_step(Step step);
-  // Completes what is pending: queued data and EOF, a requested close. Only at depth 0.
-  void settle();
+  // Completes what is pending: queued data and EOF, a requested close. Only when no
+  // driving call runs (fakes/driving.h).
+  void settle() override;
   // Arranges settle() for a request: after the driving call or FakeClock call in progress,
   // on clock_, or now.
   void schedule_settle();
-  // Puts this transport on the thread's list to settle when the outermost driving call
-  // returns, and settles the list.
-  void defer_settle();
-  static void settle_deferred();
+  // Carries out what the connection state says to do.
+  void act(ConnectionState::Action action);
   void shut_write_side();
   void finish(Failure reason);
-  void update_producer();
+  // update_producer: tells FlowControl the buffer's size; `was_throttled` is whether
+  // back-pressure held reading before the change that calls it.
+  void update_producer(bool was_throttled);
+  bool reading_open() const noexcept { return !state_.paused() && !flow_.throttled(); }
 
   Address peer_;
   Address host_;
@@ -160,20 +178,16 @@ class StringTransport : public Transport {
   std::string written_;
   std::string held_;
   std::deque<std::string> queued_input_;
+  ConnectionState state_;
   bool eof_queued_ = false;
-  bool eof_delivered_ = false;
   bool hold_writes_ = false;
-  bool aborted_ = false;
-  bool write_closed_ = false;
-  bool half_close_pending_ = false;
-  bool reading_paused_ = false;
-  bool lost_ = false;
-  bool settle_deferred_ = false;  // on the thread's list of transports to settle
   std::optional<Failure> close_requested_;
   std::optional<Failure> lost_by_peer_;
   std::optional<Failure> lost_reason_;
   FlowControl flow_;
   FakeClock* clock_ = nullptr;
+  Context* context_ = nullptr;
+  std::unique_ptr<FakeContext> own_context_;  // made when first asked for, if none is set
   unique_function<void(const Failure&)> on_lost_;
   DelayedCall settle_call_;
 };

@@ -14,6 +14,7 @@ void FlowControl::register_producer(Producer& producer, std::string_view transpo
   }
   producer_ = &producer;
   paused_ = false;
+  throttled_ = false;
 }
 
 void FlowControl::unregister_producer() noexcept {
@@ -32,8 +33,16 @@ void FlowControl::set_limits(std::size_t high, std::size_t low, std::string_view
   low_ = static_cast<std::uint32_t>(low < most ? low : most);
 }
 
+void FlowControl::set_back_pressure(bool on) noexcept {
+  back_pressure_ = on;
+  if (!on) throttled_ = false;
+}
+
 FlowControl::Change FlowControl::update(std::size_t buffered) noexcept {
-  if (producer_ == nullptr) return Change::none;
+  if (producer_ == nullptr) {
+    if (throttled_ && buffered <= low_) throttled_ = false;
+    return Change::none;
+  }
   if (!paused_ && buffered > high_) {
     paused_ = true;
     return Change::pause;
@@ -60,6 +69,7 @@ void FlowControl::apply(std::size_t buffered) {
 
 Producer* FlowControl::release() noexcept {
   paused_ = false;
+  throttled_ = false;
   return std::exchange(producer_, nullptr);
 }
 

@@ -6,6 +6,10 @@
 // FakeClock in a unit test and on the live reactor in production. See transport.h for
 // the order of events every transport guarantees.
 //
+// Time, randomness and threads come through the transport too (kit/context.h): clock(),
+// random() and thread_pool() below are the connection's, so a layer can record or replay
+// them and a test controls them with the fakes.
+//
 // Lifetime: a live connection owns its protocol and destroys it right after
 // connection_lost() returns. transport() is valid from connection_made() until then.
 //
@@ -49,6 +53,13 @@ class Protocol {
   virtual void stop_requested() { transport()->lose_connection(); }
 
   Transport* transport() const noexcept { return transport_; }
+
+  // context, clock, random, thread_pool: the connection's (Transport::context()), from
+  // connection_made() on.
+  Context& context() const { return transport_->context(); }
+  Clock& clock() const { return context().clock(); }
+  Random& random() const { return context().random(); }
+  ThreadPool& thread_pool() const { return context().thread_pool(); }
 
  private:
   Transport* transport_ = nullptr;

@@ -2,7 +2,8 @@
 //
 // LiveReactor (kit/live/) runs on Asio; MemoryReactor (fakes/) records listens and
 // connects so a test can complete them by hand. Protocols never see the reactor: only
-// programs and factories do.
+// programs and factories do. A reactor is also the Context (kit/context.h) of the
+// connections it makes: its clock, its Random and its thread pool.
 //
 // Thread safety: everything on the reactor's thread, except call_from_thread().
 #ifndef KIT_REACTOR_H_
@@ -16,6 +17,8 @@
 #include "kit/client_factory.h"
 #include "kit/clock.h"
 #include "kit/connector.h"
+#include "kit/context.h"
+#include "kit/defer_to_thread.h"
 #include "kit/deferred.h"
 #include "kit/endpoint.h"
 #include "kit/factory.h"
@@ -26,8 +29,11 @@
 
 namespace kit {
 
-class Reactor : public Clock {
+class Reactor : public Clock, public Context {
  public:
+  // clock: this reactor (it is its own clock).
+  Clock& clock() override { return *this; }
+
   // call_soon: runs `fn` on the reactor's thread after the current callback returns,
   // in the order called.
   virtual void call_soon(unique_function<void()> fn) = 0;
@@ -36,15 +42,20 @@ class Reactor : public Clock {
   virtual void call_from_thread(unique_function<void()> fn) = 0;
 
   // thread_pool: where defer_to_thread() runs work (real threads live, FakeThreadPool in
-  // MemoryReactor).
-  virtual ThreadPool& thread_pool() = 0;
+  // MemoryReactor); its results come back on the reactor's thread.
+  ThreadPool& thread_pool() override = 0;
 
-  // defer_to_thread: runs fn() on the thread pool and gives its result (or the exception
-  // it throws, as a failure) on the reactor's thread. fn must not touch reactor-thread
-  // state; what it captures travels to the pool thread and back. Cancelling the Deferred
-  // does not stop fn; its result is then dropped.
+  // random: the reactor's Random (the system's CSPRNG live, a FakeRandom in MemoryReactor).
+  Random& random() override = 0;
+
+  // context: this reactor, as the Context of its connections.
+  Context& context() { return *this; }
+
+  // defer_to_thread: kit::defer_to_thread (kit/defer_to_thread.h) on this reactor's pool.
   template <typename F>
-  Deferred<std::invoke_result_t<F&>> defer_to_thread(F fn);
+  Deferred<std::invoke_result_t<F&>> defer_to_thread(F fn) {
+    return kit::defer_to_thread(thread_pool(), std::move(fn));
+  }
 
   // listen: accepts connections on `endpoint`, each served by a protocol of `factory`
   // (which must outlive the port and its connections). Throws FailureError when it
@@ -74,42 +85,6 @@ class Reactor : public Clock {
   // SIGTERM, ...) arrives.
   virtual void on_signals(std::initializer_list<int> signals, std::function<void(int)> handler) = 0;
 };
-
-template <typename F>
-Deferred<std::invoke_result_t<F&>> Reactor::defer_to_thread(F fn) {
-  using R = std::invoke_result_t<F&>;
-  static_assert(!detail::IsDeferred<std::decay_t<R>>::value,
-                "defer_to_thread runs fn on another thread; it cannot return a Deferred");
-  Deferred<R> result;
-  // The Deferred is touched only on the reactor's thread: the pool thread carries it in a
-  // shared_ptr (whose count is atomic) and hands it straight back with the outcome.
-  auto carried = std::make_shared<Deferred<R>>(result);
-  thread_pool().submit([this, fn = std::move(fn), carried = std::move(carried)]() mutable {
-    Outcome<R> outcome;
-    try {
-      if constexpr (std::is_void_v<R>) {
-        fn();
-        outcome = Outcome<R>::success();
-      } else {
-        outcome = Outcome<R>(fn());
-      }
-    } catch (...) {
-      outcome = Outcome<R>(Failure::current_exception());
-    }
-    call_from_thread([carried = std::move(carried), outcome = std::move(outcome)]() mutable {
-      Deferred<R>& d = *carried;
-      if (d.called()) return;  // cancelled meanwhile: the result is dropped
-      if (outcome.has_failure()) {
-        d.errback(outcome.failure());
-      } else if constexpr (std::is_void_v<R>) {
-        d.callback();
-      } else {
-        d.callback(std::move(outcome).value());
-      }
-    });
-  });
-  return result;
-}
 
 }  // namespace kit
 

@@ -28,6 +28,17 @@
 //     low-water mark or below. It is stopped (stop_producing) before connection_lost().
 //  8. pause_reading() stops data_received() until resume_reading(); data that arrives
 //     meanwhile waits (in the kernel for live transports).
+//  9. Back-pressure by default: while no producer is registered, the transport is its
+//     own -- a data_received() that leaves write_buffer_size() above the high-water mark
+//     stops reading until the buffer falls to the low one -- so a peer that sends and
+//     never reads cannot make any protocol buffer its answers without bound. Writes made
+//     elsewhere (connection_made(), a timer) do not stop reading, so a protocol that
+//     writes a large request and then reads the answer cannot deadlock against a peer
+//     doing the same. It is apart from pause_reading(): neither undoes the other.
+//     set_back_pressure(false) turns it off for a protocol that bounds its output some
+//     other way; a registered producer replaces it.
+// 10. context() is the same object from connection_made() until connection_lost() has
+//     returned (see kit/context.h).
 //
 // Thread safety: the reactor's thread only.
 #ifndef KIT_TRANSPORT_H_
@@ -38,6 +49,7 @@
 #include <string_view>
 
 #include "kit/address.h"
+#include "kit/context.h"
 #include "kit/producer.h"
 
 namespace kit {
@@ -47,9 +59,9 @@ class Transport : public Producer {
   static constexpr std::size_t default_high_water = 64 * 1024;
   static constexpr std::size_t default_low_water = 16 * 1024;
 
-  // write: sends `data` (binary-safe) after anything written before. Never blocks;
-  // what cannot be sent at once is buffered without limit, so a protocol that writes a
-  // lot registers a producer. Ignored once disconnecting() or half-closed.
+  // write: sends `data` (binary-safe) after anything written before. Never blocks and
+  // never refuses: what cannot be sent at once is buffered (promises 7 and 9 say how
+  // that stays bounded). Ignored once disconnecting() or half-closed.
   virtual void write(std::string_view data) = 0;
 
   // write_sequence: write() of each piece in order, possibly in one system call.
@@ -86,17 +98,22 @@ class Transport : public Producer {
   // set_write_buffer_limits: the water marks for the producer (low <= high).
   virtual void set_write_buffer_limits(std::size_t high, std::size_t low) = 0;
 
+  // set_back_pressure: whether reading stops while the write buffer is above the
+  // high-water mark and no producer is registered (promise 9; on by default).
+  virtual void set_back_pressure(bool on) = 0;
+
   // disconnecting: lose_connection() or abort_connection() was called, or the connection
-  // is gone. Protocols that loop over buffered input stop when it turns true.
-  bool disconnecting() const noexcept { return disconnecting_; }
+  // is gone. Protocols that loop over buffered input stop when it turns true. A layer
+  // answers for the whole stack below it.
+  virtual bool disconnecting() const = 0;
+
+  // context: the clock, randomness and thread pool of this connection (promise 10).
+  virtual Context& context() = 0;
 
   // A transport produces what it reads: pausing it pauses reading, stopping it closes.
   void pause_producing() override { pause_reading(); }
   void resume_producing() override { resume_reading(); }
   void stop_producing() override { lose_connection(); }
-
- protected:
-  bool disconnecting_ = false;
 };
 
 }  // namespace kit

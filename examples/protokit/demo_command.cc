@@ -8,6 +8,7 @@
 
 #include "examples/protokit/command_error.h"
 #include "fakes/fake_clock.h"
+#include "fakes/fake_context.h"
 #include "fakes/string_transport.h"
 #include "kit/client_factory.h"
 #include "kit/factory.h"
@@ -147,10 +148,12 @@ void fake_steps(Story& story) {
   story.step(transport.take() == "Goodbye.\r\n" && transport.lost_reason().has_value(),
              "StringTransport: \"it\\n\" completes quit -> \"Goodbye.\\r\\n\", connection closed");
 
-  kit::fakes::FakeClock clock;
+  kit::fakes::FakeContext context;
+  kit::fakes::FakeClock& clock = context.clock();
   auto inner = kit::factory_for<kit::protocols::LineProtocol>(std::size_t{16384});
-  kit::protocols::IdleTimeoutFactory idle(*inner, clock, 60s);
+  kit::protocols::IdleTimeoutFactory idle(*inner, 60s);
   kit::fakes::StringTransport idle_transport;
+  idle_transport.set_context(context);
   std::unique_ptr<kit::Protocol> idle_protocol = idle.build_protocol(idle_transport.peer());
   idle_transport.connect(*idle_protocol);
   clock.advance(59s);

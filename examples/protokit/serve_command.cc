@@ -94,7 +94,7 @@ int run_serve(const ServeOptions& options) {
   kit::Factory* served = protocol_factory.get();
   if (options.idle_timeout_seconds > 0) {
     idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(
-        *served, reactor, seconds(options.idle_timeout_seconds));
+        *served, seconds(options.idle_timeout_seconds));
     served = idle.get();
   }
   kit::protocols::ConnectionLimitFactory limited(*served, options.max_connections);

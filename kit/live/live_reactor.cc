@@ -344,9 +344,14 @@ void LiveReactor::call_from_thread(unique_function<void()> fn) {
 }
 
 ThreadPool& LiveReactor::Impl::thread_pool() {
-  if (!pool_) pool_ = std::make_unique<LiveThreadPool>();
+  if (!pool_) {
+    pool_ = std::make_unique<LiveThreadPool>(
+        [this](unique_function<void()> done) { owner.call_from_thread(std::move(done)); });
+  }
   return *pool_;
 }
+
+Random& LiveReactor::random() { return impl_->random(); }
 
 ThreadPool& LiveReactor::thread_pool() { return impl_->thread_pool(); }
 

@@ -35,8 +35,11 @@ class LiveReactor final : public Reactor {
   TimePoint now() const override;
   void call_soon(unique_function<void()> fn) override;
   void call_from_thread(unique_function<void()> fn) override;
-  // thread_pool: up to 10 threads, started when work first comes.
+  // thread_pool: up to 10 threads, started when work first comes; jobs of one key in
+  // order (kit/live/live_thread_pool.h).
   ThreadPool& thread_pool() override;
+  // random: the operating system's CSPRNG (kit/system_random.h).
+  Random& random() override;
   std::unique_ptr<ListeningPort> listen(const Endpoint& endpoint, Factory& factory) override;
   std::shared_ptr<Connector> connect(const Endpoint& endpoint, ClientFactory& factory) override;
   void run() override;

@@ -24,6 +24,7 @@
 
 #include "kit/live/live_reactor.h"
 #include "kit/live/live_thread_pool.h"
+#include "kit/system_random.h"
 #include "kit/timer_queue.h"
 
 namespace kit::live {
@@ -102,6 +103,7 @@ struct LiveReactor::Impl {
   bool shutting_down() const noexcept { return shutting_down_; }
 
   ThreadPool& thread_pool();
+  Random& random() noexcept { return random_; }
 
   LiveReactor& owner;
   IoContext io;
@@ -123,6 +125,7 @@ struct LiveReactor::Impl {
   void watch(SignalWatch& watch);
 
   std::unique_ptr<LiveThreadPool> pool_;  // started on first use
+  SystemRandom random_;
   asio::steady_timer timer_;
   std::optional<TimePoint> timer_armed_at_;
   TimerQueue timers_;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstddef>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -84,7 +85,7 @@ TEST(LiveThreadPool, StartsThreadsOnDemandUpToItsLimit) {
   std::mutex mutex;
   std::condition_variable all_done;
   int done = 0;
-  LiveThreadPool pool(2);
+  LiveThreadPool pool([](unique_function<void()> done) { done(); }, 2);
   EXPECT_EQ(pool.threads(), 0u);
   for (int i = 0; i < 20; ++i) {
     pool.submit([&] {
@@ -96,6 +97,59 @@ TEST(LiveThreadPool, StartsThreadsOnDemandUpToItsLimit) {
   EXPECT_GE(pool.threads(), 1u);
   std::unique_lock lock(mutex);
   ASSERT_TRUE(all_done.wait_for(lock, 10s, [&] { return done == 20; }));
+}
+
+TEST(LiveThreadPool, JobsOfOneKeyRunOneAtATimeInOrderAndFinishInOrder) {
+  LiveReactor reactor;
+  constexpr int jobs = 200;
+  std::atomic<int> running{0};
+  std::atomic<int> overlapped{0};
+  std::vector<int> ran;       // written by pool threads, one at a time (the key's strand)
+  std::vector<int> finished;  // on the reactor's thread
+  std::vector<Deferred<void>> results;
+  for (int i = 0; i < jobs; ++i) {
+    results.push_back(defer_to_thread(reactor.thread_pool(), "one/file", [&, i] {
+      if (running.fetch_add(1) != 0) ++overlapped;
+      ran.push_back(i);
+      running.fetch_sub(1);
+    }));
+    results.back().add_callback([&finished, i] { finished.push_back(i); });
+  }
+  ASSERT_TRUE(reactor.run_until([&] { return finished.size() == jobs; }, 10s));
+  EXPECT_EQ(overlapped.load(), 0);
+  for (int i = 0; i < jobs; ++i) {
+    ASSERT_EQ(ran[static_cast<std::size_t>(i)], i);
+    ASSERT_EQ(finished[static_cast<std::size_t>(i)], i);
+  }
+}
+
+TEST(LiveThreadPool, JobsOfDifferentKeysRunAtOnce) {
+  // Each job waits until the other has started: that ends only if both run together.
+  LiveReactor reactor;
+  std::mutex mutex;
+  std::condition_variable changed;
+  int started = 0;
+  bool both = true;
+  auto meet = [&] {
+    std::unique_lock lock(mutex);
+    ++started;
+    changed.notify_all();
+    if (!changed.wait_for(lock, 10s, [&] { return started == 2; })) both = false;
+  };
+  int finished = 0;
+  defer_to_thread(reactor.thread_pool(), "a", meet).add_callback([&] { ++finished; });
+  defer_to_thread(reactor.thread_pool(), "b", meet).add_callback([&] { ++finished; });
+  ASSERT_TRUE(reactor.run_until([&] { return finished == 2; }, 20s));
+  EXPECT_TRUE(both) << "the second key waited for the first";
+}
+
+TEST(LiveThreadPool, AKeyFreesUpForLaterJobs) {
+  LiveReactor reactor;
+  int finished = 0;
+  for (int round = 0; round < 3; ++round) {
+    defer_to_thread(reactor.thread_pool(), "k", [] {}).add_callback([&] { ++finished; });
+    ASSERT_TRUE(reactor.run_until([&] { return finished == round + 1; }, 10s));
+  }
 }
 
 }  // namespace

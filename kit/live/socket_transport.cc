@@ -25,14 +25,17 @@ constexpr int max_reads_per_turn = 4;
 // The most buffers one send() takes; the rest of a write_sequence() waits its turn.
 constexpr std::size_t max_send_buffers = 64;
 
-// At most this many bytes of unread input are read and dropped before an orderly close.
-constexpr std::size_t max_discarded_on_close = 256 * 1024;
-
 bool would_block(const std::error_code& error) noexcept {
   return error == asio::error::would_block || error == asio::error::try_again;
 }
 
 }  // namespace
+
+struct SocketTransport::Linger {
+  DelayedCall deadline;
+  std::size_t drained = 0;
+  std::array<char, 16 * 1024> sink;
+};
 
 class SocketTransport::HandlerRef {
  public:
@@ -55,6 +58,8 @@ SocketTransport::SocketTransport(LiveReactor::Impl& reactor, Socket socket, Addr
       tcp_(peer_.is_tcp()) {}
 
 SocketTransport::~SocketTransport() = default;
+
+Context& SocketTransport::context() { return reactor_.owner.context(); }
 
 bool SocketTransport::start(LiveReactor::Impl& reactor, Socket socket, Address peer,
                             Factory& factory, SocketConnector* connector, Failure* refusal) {
@@ -96,7 +101,7 @@ bool SocketTransport::start(LiveReactor::Impl& reactor, Socket socket, Address p
 }
 
 void SocketTransport::drop_ref() noexcept {
-  if (--refs_ == 0 && lost_) reactor_.release(*this);
+  if (--refs_ == 0 && state_.is_lost() && !socket_.is_open()) reactor_.release(*this);
 }
 
 // ---- protocol calls
@@ -125,9 +130,9 @@ void SocketTransport::callback_failed(const char* callback) {
   Failure failure = Failure::current_exception();
   std::string message = std::string("exception in ") + callback + " of the connection with " +
                         peer_.to_string() + ": " + failure.what();
-  if (!lost_) message += "; aborting the connection";
+  if (!state_.is_lost()) message += "; aborting the connection";
   log(LogLevel::error, message);
-  if (lost_) return;
+  if (state_.is_lost()) return;
   if (!close_failure_) close_failure_ = std::make_unique<Failure>(std::move(failure));
   abort_connection();
 }
@@ -135,7 +140,7 @@ void SocketTransport::callback_failed(const char* callback) {
 // ---- writing
 
 void SocketTransport::write(std::string_view data) {
-  if (disconnecting_ || write_closing_ || data.empty()) return;
+  if (!state_.accepts_writes() || data.empty()) return;
   if (!out_.empty()) {
     // Already waiting for the socket to drain: keep the order.
     out_.append(data);
@@ -155,7 +160,7 @@ void SocketTransport::write(std::string_view data) {
 }
 
 void SocketTransport::write_sequence(std::span<const std::string_view> pieces) {
-  if (disconnecting_ || write_closing_) return;
+  if (!state_.accepts_writes()) return;
   if (!out_.empty()) {
     for (std::string_view piece : pieces) out_.append(piece);
     update_producer(false);
@@ -184,7 +189,7 @@ std::size_t SocketTransport::send_now(std::span<const std::string_view> pieces) 
 }
 
 void SocketTransport::buffer_rest(std::span<const std::string_view> pieces, std::size_t sent) {
-  if (disconnecting_) return;  // the send failed
+  if (state_.disconnecting()) return;  // the send failed
   for (std::string_view piece : pieces) {
     const std::size_t skip = std::min(sent, piece.size());
     sent -= skip;
@@ -205,7 +210,7 @@ void SocketTransport::wait_writable() {
 void SocketTransport::on_writable(const std::error_code& error) {
   HandlerRef ref(this);
   waiting_write_ = false;
-  if (lost_) return;
+  if (state_.is_lost()) return;
   ++depth_;
   if (!error) {
     flush();
@@ -214,7 +219,9 @@ void SocketTransport::on_writable(const std::error_code& error) {
   }
   --depth_;
   settle();
-  if (!lost_ && !out_.empty() && !waiting_write_) wait_writable();
+  if (state_.is_lost()) return;
+  if (!out_.empty() && !waiting_write_) wait_writable();
+  restart_reading();
 }
 
 void SocketTransport::flush() {
@@ -228,11 +235,12 @@ void SocketTransport::flush() {
     out_.consume(sent);
   }
   if (out_.empty()) {
-    if (closing_) {
+    const ConnectionState::Action action = state_.drained();
+    if (action == ConnectionState::Action::finish) {
       close_code_ = errc::connection_done;
       return schedule_finish();
     }
-    if (write_closing_ && !write_shut_) shutdown_write();
+    act(action);
   }
   update_producer(true);
 }
@@ -240,17 +248,30 @@ void SocketTransport::flush() {
 void SocketTransport::shutdown_write() {
   std::error_code error;
   socket_.shutdown(Socket::shutdown_send, error);
-  write_shut_ = true;
+  const ConnectionState::Action action = state_.write_shut();
   if (error) return fail(error);
-  if (eof_received_) {
-    // Both directions are shut: the connection is over.
-    close_code_ = errc::connection_done;
-    schedule_finish();
+  act(action);  // both directions shut: the connection is over
+}
+
+void SocketTransport::act(ConnectionState::Action action) {
+  switch (action) {
+    case ConnectionState::Action::finish:
+      if (!close_code_ || close_code_.category() == kit_category()) {
+        close_code_ = state_.finish_reason();
+      }
+      schedule_finish();
+      break;
+    case ConnectionState::Action::shut_write:
+      shutdown_write();
+      break;
+    case ConnectionState::Action::none:
+      break;
   }
 }
 
 void SocketTransport::update_producer(bool from_reactor) {
   Producer* producer = flow_.producer();
+  const bool was_throttled = flow_.throttled();
   switch (flow_.update(out_.size())) {
     case FlowControl::Change::pause:
       call_producer("pause_producing", [producer] { producer->pause_producing(); });
@@ -266,6 +287,21 @@ void SocketTransport::update_producer(bool from_reactor) {
     case FlowControl::Change::none:
       break;
   }
+  if (was_throttled && !flow_.throttled()) restart_reading();
+}
+
+void SocketTransport::restart_reading() {
+  if (state_.is_lost() || !wants_read() || waiting_read_) return;
+  if (held_ == 0) {
+    // Data that arrived meanwhile is in the kernel; the receive reports it.
+    wait_readable();
+    return;
+  }
+  // Bytes received just before reading was held go first, from the reactor: never a
+  // data_received() from inside a request.
+  waiting_read_ = true;
+  add_ref();
+  asio::post(reactor_.io, [this] { on_received({}, std::exchange(held_, 0)); });
 }
 
 // ---- reading
@@ -281,11 +317,11 @@ void SocketTransport::wait_readable() {
 void SocketTransport::on_received(const std::error_code& error, std::size_t size) {
   HandlerRef ref(this);
   waiting_read_ = false;
-  if (lost_) return;
+  if (state_.is_lost()) return;
   ++depth_;
   if (!error) {
-    if (reading_paused_) {
-      // Paused while the receive was pending: keep the bytes for resume_reading().
+    if (state_.paused() || flow_.throttled()) {
+      // Held while the receive was pending: keep the bytes for when reading goes on.
       held_ = static_cast<std::uint16_t>(size);
     } else if (wants_read()) {
       read_loop(size);
@@ -298,7 +334,7 @@ void SocketTransport::on_received(const std::error_code& error, std::size_t size
   }
   --depth_;
   settle();
-  if (!lost_ && wants_read() && !waiting_read_) wait_readable();
+  if (!state_.is_lost() && wants_read() && !waiting_read_) wait_readable();
 }
 
 void SocketTransport::read_loop(std::size_t have) {
@@ -320,14 +356,16 @@ void SocketTransport::read_loop(std::size_t have) {
       have += size;
     }
     if (have > 0) {
+      const std::size_t before = out_.size();
       deliver("data_received",
               [this, buffer, have] { protocol_->data_received(std::string_view(buffer, have)); });
+      flow_.read_delivered(before, out_.size());
       have = 0;
       // Paused, closing, or a receive started from inside the callback (which must
       // come first, so this loop reads no further).
       if (!wants_read() || waiting_read_) more = false;
     }
-    if (error && !would_block(error) && !lost_ && !finish_scheduled_) {
+    if (error && !would_block(error) && !state_.is_lost() && !finish_scheduled_) {
       // An end that came behind the data is seen again by the next receive if paused.
       if (error != asio::error::eof) return fail(error);
       if (wants_read() && !waiting_read_) return end_of_input();
@@ -337,72 +375,39 @@ void SocketTransport::read_loop(std::size_t have) {
 }
 
 void SocketTransport::end_of_input() {
-  eof_received_ = true;
+  const ConnectionState::Action action = state_.end_of_input();
   deliver("read_connection_lost", [this] { protocol_->read_connection_lost(); });
-  if (write_shut_) {
-    // Both directions are shut: the connection is over.
-    close_code_ = errc::connection_done;
-    schedule_finish();
-  }
+  act(action);  // both directions shut: the connection is over
 }
 
-void SocketTransport::pause_reading() { reading_paused_ = true; }
+void SocketTransport::pause_reading() { state_.pause_reading(); }
 
 void SocketTransport::resume_reading() {
-  if (!reading_paused_) return;
-  reading_paused_ = false;
-  if (lost_ || !wants_read() || waiting_read_) return;
-  if (held_ == 0) {
-    // Data that arrived meanwhile is in the kernel; the receive reports it.
-    wait_readable();
-    return;
-  }
-  // Bytes received just before the pause go first, from the reactor: never a
-  // data_received() from inside this call.
-  waiting_read_ = true;
-  add_ref();
-  asio::post(reactor_.io, [this] { on_received({}, std::exchange(held_, 0)); });
+  if (state_.resume_reading()) restart_reading();
 }
 
 // ---- closing
 
-void SocketTransport::lose_connection() {
-  if (disconnecting_) return;
-  disconnecting_ = true;
-  closing_ = true;
-  if (out_.empty()) {
-    close_code_ = errc::connection_done;
-    schedule_finish();
-  }
-}
+void SocketTransport::lose_connection() { act(state_.close(out_.empty())); }
 
 void SocketTransport::abort_connection() {
-  if (lost_ || aborted_) return;
-  aborted_ = true;
-  disconnecting_ = true;
+  if (state_.abort() == ConnectionState::Action::none) return;
   out_.clear();
-  if (!close_code_ || close_code_.category() == kit_category()) {
-    close_code_ = errc::connection_aborted;
-  }
-  schedule_finish();
+  act(ConnectionState::Action::finish);
 }
 
-void SocketTransport::half_close() {
-  if (disconnecting_ || write_closing_) return;
-  write_closing_ = true;
-  if (out_.empty()) shutdown_write();
-}
+void SocketTransport::half_close() { act(state_.half_close(out_.empty())); }
 
 void SocketTransport::fail(std::error_code code) {
-  if (lost_ || finish_scheduled_) return;
+  if (state_.is_lost() || finish_scheduled_) return;
   close_code_ = system_error(code);
-  disconnecting_ = true;
+  state_.broke();
   out_.clear();
   schedule_finish();
 }
 
 void SocketTransport::schedule_finish() {
-  if (lost_ || finish_scheduled_) return;
+  if (state_.is_lost() || finish_scheduled_) return;
   finish_scheduled_ = true;
   // Inside the transport's own handlers (depth_ > 0) it settles when they return; a
   // request from anywhere else (a timer, another connection's callback) is finished by
@@ -422,7 +427,7 @@ void SocketTransport::post_finish() {
 }
 
 void SocketTransport::settle() {
-  if (depth_ == 0 && finish_scheduled_ && !lost_) finish();
+  if (depth_ == 0 && finish_scheduled_ && !state_.is_lost()) finish();
 }
 
 Failure SocketTransport::reason() const {
@@ -432,8 +437,7 @@ Failure SocketTransport::reason() const {
 }
 
 void SocketTransport::finish() {
-  lost_ = true;
-  disconnecting_ = true;
+  state_.lost();
   finish_scheduled_ = false;
   out_.clear();
   const Failure why = reason();
@@ -451,42 +455,87 @@ void SocketTransport::finish() {
   --depth_;
 
   if (connector_ != nullptr) std::exchange(connector_, nullptr)->lost(why);
-  if (!aborted_ && !eof_received_ && close_code_ == errc::connection_done) discard_unread_input();
-  close_socket();
+  const bool orderly =
+      !state_.aborted() && !state_.eof_received() && close_code_ == errc::connection_done;
   reactor_.closed(*this);
+  if (orderly && socket_.is_open() && discard_unread_input()) {
+    start_linger();
+  } else {
+    close_socket();
+  }
 }
 
-void SocketTransport::discard_unread_input() noexcept {
-  // Closing a socket that holds unread input makes the kernel reset the connection, and a
-  // reset may destroy what the peer has not read yet: the protocol's last answer (say
-  // "error: line too long"). What has arrived is read and dropped, so the close is an
-  // orderly FIN. (Input still on its way after the close is answered with a reset; only
-  // a lingering close would wait for it.)
-  std::array<char, 16 * 1024> sink;
-  for (std::size_t discarded = 0; discarded < max_discarded_on_close;) {
+bool SocketTransport::discard_unread_input() noexcept {
+  // What has arrived is read and dropped, so that closing does not turn into a reset
+  // that could destroy the protocol's last answer (say "error: line too long").
+  char* const sink = reactor_.read_buffer();
+  bool any = held_ > 0;
+  held_ = 0;
+  for (std::size_t discarded = 0; discarded < linger_bytes;) {
     std::error_code error;
-    const std::size_t size = socket_.receive(asio::buffer(sink), 0, error);
-    if (error || size == 0) return;
+    const std::size_t size =
+        socket_.receive(asio::buffer(sink, LiveReactor::Impl::read_buffer_size), 0, error);
+    if (error || size == 0) return any && would_block(error);
+    any = true;
     discarded += size;
   }
+  return true;
+}
+
+void SocketTransport::start_linger() {
+  // The peer was still sending: our end of stream goes out after the last answer, and
+  // what is still on its way is drained until the peer's own end (or the bounds).
+  std::error_code ignored;
+  if (!state_.write_is_shut()) socket_.shutdown(Socket::shutdown_send, ignored);
+  linger_ = std::make_unique<Linger>();
+  add_ref();
+  linger_->deadline = reactor_.owner.call_later(linger_time, [this] {
+    HandlerRef ref(this);
+    end_linger();
+  });
+  linger_read();
+}
+
+void SocketTransport::linger_read() {
+  add_ref();
+  socket_.async_receive(asio::buffer(linger_->sink),
+                        [this](const std::error_code& error, std::size_t size) {
+                          HandlerRef ref(this);
+                          if (!linger_ || !socket_.is_open()) return;
+                          linger_->drained += size;
+                          if (error || size == 0 || linger_->drained >= linger_bytes) {
+                            end_linger();
+                          } else {
+                            linger_read();
+                          }
+                        });
+}
+
+void SocketTransport::end_linger() noexcept {
+  if (!linger_) return;
+  if (linger_->deadline.active()) {
+    linger_->deadline.cancel();
+    drop_ref();  // the deadline's reference, as its call will not run
+  }
+  close_socket();
 }
 
 void SocketTransport::close_socket() noexcept {
   if (!socket_.is_open()) return;
   std::error_code ignored;
   // An abort resets the connection instead of closing it in order.
-  if (aborted_) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+  if (state_.aborted()) socket_.set_option(asio::socket_base::linger(true, 0), ignored);
   socket_.close(ignored);
 }
 
 void SocketTransport::stop_requested() {
-  if (lost_ || disconnecting_) return;
+  if (state_.disconnecting()) return;
   deliver("stop_requested", [this] { protocol_->stop_requested(); });
   settle();
 }
 
 void SocketTransport::abort_now() {
-  if (lost_) return;
+  if (state_.is_lost()) return;
   ++depth_;
   abort_connection();
   --depth_;
@@ -502,20 +551,32 @@ Address SocketTransport::host() const {
 }
 
 void SocketTransport::register_producer(Producer& producer) {
+  const bool was_throttled = flow_.throttled();
   flow_.register_producer(producer, "SocketTransport");
-  if (lost_) {
+  if (state_.is_lost()) {
     Producer* gone = flow_.release();
     call_producer("stop_producing", [gone] { gone->stop_producing(); });
     return;
   }
   update_producer(false);
+  if (was_throttled) restart_reading();
 }
 
-void SocketTransport::unregister_producer() { flow_.unregister_producer(); }
+void SocketTransport::unregister_producer() {
+  flow_.unregister_producer();
+  update_producer(false);
+}
 
 void SocketTransport::set_write_buffer_limits(std::size_t high, std::size_t low) {
   flow_.set_limits(high, low, "SocketTransport");
   update_producer(false);
+}
+
+void SocketTransport::set_back_pressure(bool on) {
+  const bool was_throttled = flow_.throttled();
+  flow_.set_back_pressure(on);
+  update_producer(false);
+  if (was_throttled) restart_reading();
 }
 
 }  // namespace kit::live

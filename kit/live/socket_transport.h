@@ -9,12 +9,19 @@
 //    connection holds no large buffer.
 //  - Writing: write() sends straight away; only what the kernel does not take waits in
 //    a WriteBuffer until the socket is writable again.
+//  - Back-pressure: with no producer registered, reading stops while the write buffer is
+//    above its high-water mark (promise 9), so a peer that never reads holds the
+//    connection at about that much memory, whatever it sends.
 //  - Closing: a close requested while the protocol's code is running is carried out
 //    when that code returns to the transport; one requested from anywhere else (a
 //    timer, another connection) is posted to the reactor. Either way connection_lost()
-//    never runs inside the request. An orderly close first drops input that arrived
-//    unread (up to 256 KiB), so the kernel ends the connection with a FIN, not a reset
-//    that could destroy the last answer before the peer reads it.
+//    never runs inside the request. The rules of the close are kit::ConnectionState's.
+//  - Lingering close: closing a socket that holds unread input makes the kernel reset the
+//    connection, and a reset may destroy the last answer before the peer reads it. So an
+//    orderly close first reads and drops what has arrived; if there was any (the peer is
+//    still sending), it sends its end of stream and goes on draining, after
+//    connection_lost(), until the peer's end of stream, for at most linger_time and
+//    linger_bytes, and only then closes. A lingering socket no longer counts as open.
 //  - Lifetime: the reactor owns the transport. The protocol is destroyed right after
 //    connection_lost() returns; the transport itself lives until no queued handler
 //    refers to it.
@@ -34,6 +41,8 @@
 #include <system_error>
 
 #include "kit/address.h"
+#include "kit/connection_state.h"
+#include "kit/context.h"
 #include "kit/factory.h"
 #include "kit/failure.h"
 #include "kit/flow_control.h"
@@ -48,6 +57,10 @@ class SocketConnector;
 
 class SocketTransport final : public Transport {
  public:
+  // How long and how much a lingering close drains before it closes anyway.
+  static constexpr Duration linger_time = std::chrono::seconds(2);
+  static constexpr std::size_t linger_bytes = 16 * 1024 * 1024;
+
   // start: makes the transport of the connected `socket` (which the reactor now owns),
   // builds its protocol with `factory` and delivers connection_made(). `connector` is
   // the client connector that made it, or null for an accepted connection. Returns
@@ -74,10 +87,15 @@ class SocketTransport final : public Transport {
   void unregister_producer() override;
   std::size_t write_buffer_size() const override { return out_.size(); }
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+  void set_back_pressure(bool on) override;
+  bool disconnecting() const override { return state_.disconnecting(); }
+  Context& context() override;
 
   // ---- the reactor's side
 
-  bool open() const noexcept { return !lost_; }
+  bool open() const noexcept { return !state_.is_lost(); }
+  // lingering: connection_lost() was delivered and the socket drains before it closes.
+  bool lingering() const noexcept { return linger_ != nullptr; }
   // stop_requested: the reactor shuts down gracefully; tells the protocol.
   void stop_requested();
   // abort_now: closes at once and delivers connection_lost(errc::connection_aborted) before
@@ -100,9 +118,11 @@ class SocketTransport final : public Transport {
 
   // Drops the reference taken for a handler when the handler returns.
   class HandlerRef;
+  struct Linger;
 
   bool wants_read() const noexcept {
-    return !reading_paused_ && !disconnecting_ && !eof_received_ && !finish_scheduled_;
+    return !state_.paused() && !flow_.throttled() && !state_.disconnecting() &&
+           !state_.eof_received() && !finish_scheduled_;
   }
   void wait_readable();
   void wait_writable();
@@ -126,8 +146,13 @@ class SocketTransport final : public Transport {
   void call_producer(const char* callback, F&& f);
   void callback_failed(const char* callback);
   // update_producer: pauses or resumes the producer for the write buffer's size;
-  // `from_reactor` when the reactor (not a request) drained the buffer.
+  // `from_reactor` when the reactor (not a request) drained the buffer. Restarts reading
+  // when back-pressure let go of it.
   void update_producer(bool from_reactor);
+  // restart_reading: after back-pressure or the protocol let reading go on.
+  void restart_reading();
+  // Carries out what the connection state says to do.
+  void act(ConnectionState::Action action);
 
   // Ends the connection for `code` (a kit errc or the system error): closes now or, inside
   // a callback, when it returns; from elsewhere, from a posted handler.
@@ -137,8 +162,13 @@ class SocketTransport final : public Transport {
   void settle();
   void finish();
   Failure reason() const;
-  // Reads and drops input that arrived but was never read, before an orderly close.
-  void discard_unread_input() noexcept;
+  // Reads and drops input that arrived but was never read; whether there was any (false
+  // also when the peer's end of stream or an error came instead).
+  bool discard_unread_input() noexcept;
+  // The lingering close: drain until the peer's end, linger_time or linger_bytes.
+  void start_linger();
+  void linger_read();
+  void end_linger() noexcept;
 
   LiveReactor::Impl& reactor_;
   Socket socket_;
@@ -150,22 +180,18 @@ class SocketTransport final : public Transport {
   std::error_code close_code_;
   // Set only when an exception ended the connection: what connection_lost() gets.
   std::unique_ptr<Failure> close_failure_;
+  // Made only for a lingering close.
+  std::unique_ptr<Linger> linger_;
   std::uint32_t refs_ = 0;
-  // Bytes of first_read_ received while reading was paused, for resume_reading().
+  // Bytes of first_read_ received while reading was held, for when it goes on.
   std::uint16_t held_ = 0;
   // Reactor-driven code of this transport running (handlers, protocol callbacks): close
   // requests made meanwhile are carried out when it returns (settle()).
   std::uint16_t depth_ = 0;
+  ConnectionState state_;
   bool tcp_ : 1 = false;
-  bool reading_paused_ : 1 = false;
-  bool eof_received_ : 1 = false;
-  bool closing_ : 1 = false;        // lose_connection(): close once the buffer is empty
-  bool aborted_ : 1 = false;        // close with a reset
-  bool write_closing_ : 1 = false;  // half_close() asked: no more writes
-  bool write_shut_ : 1 = false;     // the sending direction is shut down
   bool finish_scheduled_ : 1 = false;
   bool finish_posted_ : 1 = false;
-  bool lost_ : 1 = false;
   bool waiting_read_ : 1 = false;
   bool waiting_write_ : 1 = false;
   // Where the pending receive puts the first bytes of each read: small, because every

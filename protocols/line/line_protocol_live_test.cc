@@ -55,7 +55,7 @@ TEST(LineLive, HundredConcurrentClients) {
 TEST(LineLive, IdleConnectionIsClosedByTheTimeout) {
   live::LiveReactor reactor;
   auto lines = factory_for<LineProtocol>(std::size_t{16384});
-  IdleTimeoutFactory idle(*lines, reactor, 200ms);
+  IdleTimeoutFactory idle(*lines, 200ms);
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", idle);
   LiveClient client(reactor, endpoint_of(*port), "hi\n");
   ASSERT_TRUE(client.wait_closed(10s)) << "the idle connection was never closed";

@@ -17,11 +17,11 @@
 #include "kit/address.h"
 #include "kit/factory.h"
 #include "kit/protocol.h"
-#include "protocols/policies/wrapping_factory.h"
+#include "kit/wrapping_factory.h"
 
 namespace kit::protocols {
 
-class ConnectionLimitFactory : public WrappingFactory {
+class ConnectionLimitFactory : public kit::WrappingFactory {
  public:
   ConnectionLimitFactory(Factory& wrapped, std::size_t max_connections);
 

@@ -2,8 +2,9 @@
 // received and none written -- for a given time (Twisted's policies.TimeoutFactory;
 // `protokit serve --idle-timeout`).
 //
-// Each protocol is wrapped in a ProtocolWrapper that notes activity on data_received(),
-// write() and write_sequence(), on an IdleTimeout. When the time passes with none, the
+// Each protocol is wrapped in a kit::ProtocolWrapper that notes activity on
+// data_received(), write() and write_sequence(), on an IdleTimeout counting on the
+// connection's clock (its transport's context, kit/context.h). When the time passes with none, the
 // connection is closed with lose_connection(), so what was written is still sent; if it is
 // not gone one more timeout later (a peer that reads nothing keeps it from flushing), it
 // is aborted.
@@ -14,19 +15,18 @@
 
 #include <memory>
 
-#include "kit/clock.h"
 #include "kit/factory.h"
 #include "kit/protocol.h"
+#include "kit/protocol_wrapper.h"
 #include "kit/time.h"
-#include "protocols/policies/protocol_wrapper.h"
-#include "protocols/policies/wrapping_factory.h"
+#include "kit/wrapping_factory.h"
 
 namespace kit::protocols {
 
 class IdleTimeoutFactory : public WrappingFactory {
  public:
-  // `timeout` > 0 (std::invalid_argument otherwise); `clock` must outlive the connections.
-  IdleTimeoutFactory(Factory& wrapped, Clock& clock, Duration timeout);
+  // `timeout` > 0 (std::invalid_argument otherwise).
+  IdleTimeoutFactory(Factory& wrapped, Duration timeout);
 
   Duration timeout() const noexcept { return timeout_; }
 
@@ -34,7 +34,6 @@ class IdleTimeoutFactory : public WrappingFactory {
   std::unique_ptr<ProtocolWrapper> wrap(std::unique_ptr<Protocol> protocol) override;
 
  private:
-  Clock& clock_;
   Duration timeout_;
 };
 

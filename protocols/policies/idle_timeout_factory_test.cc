@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_context.h"
 #include "fakes/string_transport.h"
 #include "kit/factory.h"
 
@@ -16,14 +17,14 @@ namespace {
 
 using fakes::seconds;
 
-// Answers "ping" with "pong"; "later" writes "late" from a timer 5 s on.
+// Answers "ping" with "pong"; "later" writes "late" from a timer 5 s on, on the clock
+// of its connection's context.
 class Pinger : public Protocol {
  public:
-  explicit Pinger(Clock& clock) : clock_(clock) {}
   void data_received(std::string_view data) override {
     if (data == "ping") transport()->write("pong");
     if (data == "later") {
-      call_ = clock_.call_later(seconds(5), [this] { transport()->write("late"); });
+      call_ = clock().call_later(seconds(5), [this] { transport()->write("late"); });
     }
   }
   void connection_lost(const Failure& reason) override {
@@ -33,7 +34,6 @@ class Pinger : public Protocol {
   bool lost = false;
 
  private:
-  Clock& clock_;
   DelayedCall call_;
 };
 
@@ -41,12 +41,14 @@ class IdleTimeoutFactoryTest : public ::testing::Test {
  protected:
   void SetUp() override {
     protocol_ = factory_.build_protocol(Address::tcp("192.0.2.1", 1));
+    transport_.set_context(context_);
     transport_.connect(*protocol_);
   }
 
-  fakes::FakeClock clock_;
-  FunctionFactory pingers_{[this](const Address&) { return std::make_unique<Pinger>(clock_); }};
-  IdleTimeoutFactory factory_{pingers_, clock_, seconds(10)};
+  fakes::FakeContext context_;
+  fakes::FakeClock& clock_ = context_.clock();
+  FunctionFactory pingers_{[](const Address&) { return std::make_unique<Pinger>(); }};
+  IdleTimeoutFactory factory_{pingers_, seconds(10)};
   fakes::StringTransport transport_;
   std::unique_ptr<Protocol> protocol_;
 };
@@ -112,10 +114,9 @@ TEST_F(IdleTimeoutFactoryTest, AClosedConnectionLeavesNoTimerBehind) {
 }
 
 TEST(IdleTimeoutFactory, RefusesANonPositiveTimeout) {
-  fakes::FakeClock clock;
   FunctionFactory inner([](const Address&) { return std::make_unique<Protocol>(); });
-  EXPECT_THROW(IdleTimeoutFactory(inner, clock, Duration::zero()), std::invalid_argument);
-  EXPECT_THROW(IdleTimeoutFactory(inner, clock, seconds(-1)), std::invalid_argument);
+  EXPECT_THROW(IdleTimeoutFactory(inner, Duration::zero()), std::invalid_argument);
+  EXPECT_THROW(IdleTimeoutFactory(inner, seconds(-1)), std::invalid_argument);
 }
 
 }  // namespace

@@ -1,104 +1,95 @@
-// The transport conformance suite (testing/conformance) against the transport a
-// ProtocolWrapper gives the protocol it wraps, over a StringTransport: a wrapper must keep
-// every promise of kit/transport.h that the transport under it keeps. Run for each
-// wrapping factory of this package.
+// The transport conformance suite (testing/conformance) against the transport each policy
+// of this package gives the protocol it wraps, over a StringTransport and under the
+// loopback pair: a policy is a kit::ProtocolWrapper and must keep every promise of
+// kit/transport.h that the transport under it keeps.
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
-#include <string_view>
 #include <utility>
+#include <vector>
 
-#include "fakes/fake_clock.h"
 #include "kit/factory.h"
+#include "kit/wrapping_factory.h"
 #include "protocols/policies/connection_limit_factory.h"
 #include "protocols/policies/idle_timeout_factory.h"
-#include "protocols/policies/wrapping_factory.h"
+#include "testing/conformance/loopback_harness.h"
 #include "testing/conformance/string_transport_harness.h"
 #include "testing/conformance/transport_conformance.h"
+#include "testing/conformance/wrapped_harness.h"
 
 namespace kit::protocols {
 namespace {
 
-// Passes every callback on to the suite's protocol, which the suite owns; the wrapper
-// owns what its factory built, so the relay stands in for it there.
-class Relay : public Protocol {
+// The layer a wrapping factory puts around one protocol: the protocol is handed to the
+// factory's inner factory, which gives it back to be wrapped.
+class PolicyLayer {
  public:
-  explicit Relay(Protocol& target) : target_(target) {}
-  void connection_made() override { target_.make_connection(*transport()); }
-  void data_received(std::string_view data) override { target_.data_received(data); }
-  void read_connection_lost() override { target_.read_connection_lost(); }
-  void connection_lost(const Failure& reason) override { target_.connection_lost(reason); }
-  void stop_requested() override { target_.stop_requested(); }
+  using MakeFactory = std::function<std::unique_ptr<WrappingFactory>(Factory& inner)>;
+
+  explicit PolicyLayer(const MakeFactory& make)
+      : inner_([this](const Address&) { return std::move(next_); }), factory_(make(inner_)) {}
+
+  std::unique_ptr<Protocol> wrap(std::unique_ptr<Protocol> protocol) {
+    next_ = std::move(protocol);
+    return factory_->build_protocol(Address::tcp("192.0.2.1", 1));
+  }
 
  private:
-  Protocol& target_;
-};
-
-// StringTransportHarness, with a wrapping factory's protocol between the transport and
-// the suite's protocol.
-class WrappedHarness final : public testing::ConformanceHarness {
- public:
-  using MakeFactory = std::function<std::unique_ptr<WrappingFactory>(Factory&, Clock&)>;
-
-  WrappedHarness(std::string name, MakeFactory make)
-      : name_(std::move(name)), make_(std::move(make)) {}
-
-  std::string name() const override { return name_; }
-
-  void connect(Protocol& protocol) override {
-    relays_ = std::make_unique<FunctionFactory>(
-        [&protocol](const Address&) { return std::make_unique<Relay>(protocol); });
-    factory_ = make_(*relays_, idle_clock_);
-    wrapper_ = factory_->build_protocol(Address::tcp("192.0.2.1", 1));
-    inner_.connect(*wrapper_);
-  }
-  void call_in_reactor(unique_function<void()> fn) override {
-    inner_.call_in_reactor(std::move(fn));
-  }
-  void peer_send(std::string_view data) override { inner_.peer_send(data); }
-  void peer_half_close() override { inner_.peer_half_close(); }
-  void peer_close() override { inner_.peer_close(); }
-  void peer_reset() override { inner_.peer_reset(); }
-  void peer_stop_reading() override { inner_.peer_stop_reading(); }
-  void peer_resume_reading() override { inner_.peer_resume_reading(); }
-  const std::string& peer_received() const override { return inner_.peer_received(); }
-  PeerEnd peer_end() const override { return inner_.peer_end(); }
-  void settle() override { inner_.settle(); }
-  bool run_until(const std::function<bool()>& done) override { return inner_.run_until(done); }
-
- private:
-  std::string name_;
-  MakeFactory make_;
-  // The idle timeout's clock never moves: the suite's connections are never idle long.
-  fakes::FakeClock idle_clock_;
-  // Destroyed in reverse: the transport first, then the wrapper, then its factories.
-  std::unique_ptr<Factory> relays_;
+  std::unique_ptr<Protocol> next_;
+  FunctionFactory inner_;
   std::unique_ptr<WrappingFactory> factory_;
-  std::unique_ptr<Protocol> wrapper_;
-  testing::StringTransportHarness inner_;
 };
+
+std::unique_ptr<testing::ConformanceHarness> policy_over(
+    std::string name, std::unique_ptr<testing::ConformanceHarness> inner,
+    const PolicyLayer::MakeFactory& make) {
+  // The factory outlives every connection the harness makes (shared by the Wrap).
+  auto layer = std::make_shared<PolicyLayer>(make);
+  std::vector<testing::WrappedHarness::Wrap> layers = {
+      [layer](std::unique_ptr<Protocol> protocol) { return layer->wrap(std::move(protocol)); }};
+  return std::make_unique<testing::WrappedHarness>(std::move(name), std::move(inner),
+                                                   std::move(layers));
+}
+
+std::unique_ptr<WrappingFactory> plain(Factory& inner) {
+  return std::make_unique<WrappingFactory>(inner);
+}
+
+// The suite's connections are never idle for an hour.
+std::unique_ptr<WrappingFactory> idle_timeout(Factory& inner) {
+  return std::make_unique<IdleTimeoutFactory>(inner, std::chrono::hours(1));
+}
+
+std::unique_ptr<WrappingFactory> connection_limit(Factory& inner) {
+  return std::make_unique<ConnectionLimitFactory>(inner, 1);
+}
 
 }  // namespace
 }  // namespace kit::protocols
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(WrappingFactory, [] {
-  return std::make_unique<kit::protocols::WrappedHarness>(
-      "WrappingFactory", [](kit::Factory& inner, kit::Clock&) {
-        return std::make_unique<kit::protocols::WrappingFactory>(inner);
-      });
+  return kit::protocols::policy_over("WrappingFactory",
+                                     std::make_unique<kit::testing::StringTransportHarness>(),
+                                     kit::protocols::plain);
 });
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(IdleTimeoutFactory, [] {
-  return std::make_unique<kit::protocols::WrappedHarness>(
-      "IdleTimeoutFactory", [](kit::Factory& inner, kit::Clock& clock) {
-        return std::make_unique<kit::protocols::IdleTimeoutFactory>(inner, clock,
-                                                                    std::chrono::hours(1));
-      });
+  return kit::protocols::policy_over("IdleTimeoutFactory",
+                                     std::make_unique<kit::testing::StringTransportHarness>(),
+                                     kit::protocols::idle_timeout);
 });
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(ConnectionLimitFactory, [] {
-  return std::make_unique<kit::protocols::WrappedHarness>(
-      "ConnectionLimitFactory", [](kit::Factory& inner, kit::Clock&) {
-        return std::make_unique<kit::protocols::ConnectionLimitFactory>(inner, 1);
-      });
+  return kit::protocols::policy_over("ConnectionLimitFactory",
+                                     std::make_unique<kit::testing::StringTransportHarness>(),
+                                     kit::protocols::connection_limit);
+});
+
+KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(IdleTimeoutFactoryOverLoopback, [] {
+  return kit::protocols::policy_over(
+      "IdleTimeoutFactory over the loopback pair",
+      std::make_unique<kit::testing::LoopbackHarness>(
+          kit::testing::LoopbackHarness::Options{.seed = 4, .max_chunk = 5}),
+      kit::protocols::idle_timeout);
 });

@@ -5,6 +5,7 @@
 
 #include "testing/conformance/loopback_harness.h"
 #include "testing/conformance/transport_conformance.h"
+#include "testing/conformance/wrapped_harness.h"
 
 namespace {
 
@@ -21,3 +22,10 @@ KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LoopbackSeed2SmallPieces,
                                       loopback({.seed = 2, .max_chunk = 7}));
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(
     LoopbackSeed3LargePieces, loopback({.seed = 3, .max_chunk = 1500, .bytes_per_step = 0}));
+
+// Three layers that change nothing behave like the pair under them.
+KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LoopbackSeed2UnderThreeWrappers, [] {
+  return kit::testing::WrappedHarness::plain_layers(
+      3, std::make_unique<kit::testing::LoopbackHarness>(
+             kit::testing::LoopbackHarness::Options{.seed = 2, .max_chunk = 7}));
+});

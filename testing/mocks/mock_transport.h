@@ -9,6 +9,9 @@
 //     resume_reading / lose_connection (a transport produces what it reads);
 //   - lose_connection() and abort_connection() turn disconnecting() true.
 // peer() and host() return Address() (Kind::none) unless a test says otherwise.
+// disconnecting() and context() are not mocked: the first answers from the calls above (or
+// set_disconnecting()), the second gives a FakeContext of the mock's own unless a test
+// sets one (set_context()), so a protocol can read its clock without an expectation.
 //
 // Strictness: the kit's test main (testing/test_main.cc) sets
 // --gmock_default_mock_behavior=2, so a plain MockTransport is already strict: a call with
@@ -30,7 +33,9 @@
 #include <span>
 #include <string_view>
 
+#include "fakes/fake_context.h"
 #include "kit/address.h"
+#include "kit/context.h"
 #include "kit/producer.h"
 #include "kit/transport.h"
 
@@ -54,13 +59,24 @@ class MockTransport : public Transport {
   MOCK_METHOD(void, unregister_producer, (), (override));
   MOCK_METHOD(std::size_t, write_buffer_size, (), (const, override));
   MOCK_METHOD(void, set_write_buffer_limits, (std::size_t high, std::size_t low), (override));
+  MOCK_METHOD(void, set_back_pressure, (bool on), (override));
   MOCK_METHOD(void, pause_producing, (), (override));
   MOCK_METHOD(void, resume_producing, (), (override));
   MOCK_METHOD(void, stop_producing, (), (override));
 
-  // set_disconnecting: sets what disconnecting() returns (it is not virtual), for a
-  // protocol that checks it, e.g. to simulate a connection the peer already broke.
+  bool disconnecting() const override { return disconnecting_; }
+  Context& context() override { return context_ != nullptr ? *context_ : own_context_; }
+
+  // set_disconnecting: sets what disconnecting() returns, for a protocol that checks it,
+  // e.g. to simulate a connection the peer already broke.
   void set_disconnecting(bool value) noexcept { disconnecting_ = value; }
+  // set_context: the context protocols get (it must outlive the mock).
+  void set_context(Context& context) noexcept { context_ = &context; }
+
+ private:
+  bool disconnecting_ = false;
+  Context* context_ = nullptr;
+  fakes::FakeContext own_context_;
 };
 
 }  // namespace kit::testing

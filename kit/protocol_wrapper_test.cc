@@ -1,4 +1,4 @@
-#include "protocols/policies/protocol_wrapper.h"
+#include "kit/protocol_wrapper.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -10,12 +10,12 @@
 
 #include "fakes/string_transport.h"
 #include "kit/factory.h"
-#include "protocols/policies/wrapping_factory.h"
+#include "kit/wrapping_factory.h"
 #include "testing/mocks/mock_producer.h"
 #include "testing/mocks/mock_protocol.h"
 #include "testing/mocks/mock_transport.h"
 
-namespace kit::protocols {
+namespace kit {
 namespace {
 
 using ::testing::ElementsAre;
@@ -68,10 +68,12 @@ TEST(ProtocolWrapper, PassesOnEveryTransportCall) {
     EXPECT_CALL(transport, host()).WillOnce(Return(Address::tcp("192.0.2.2", 2)));
     EXPECT_CALL(transport, pause_reading());
     EXPECT_CALL(transport, resume_reading());
-    EXPECT_CALL(transport, register_producer(::testing::Ref(producer)));
+    // The producer above is held by the wrapper; its membrane is registered below.
+    EXPECT_CALL(transport, register_producer(::testing::Not(::testing::Ref(producer))));
     EXPECT_CALL(transport, unregister_producer());
     EXPECT_CALL(transport, write_buffer_size()).WillOnce(Return(42u));
     EXPECT_CALL(transport, set_write_buffer_limits(100u, 10u));
+    EXPECT_CALL(transport, set_back_pressure(false));
     EXPECT_CALL(transport, half_close());
     EXPECT_CALL(transport, pause_reading());  // pause_producing: a transport produces reads
     EXPECT_CALL(transport, lose_connection());
@@ -87,6 +89,7 @@ TEST(ProtocolWrapper, PassesOnEveryTransportCall) {
   seen.unregister_producer();
   EXPECT_EQ(seen.write_buffer_size(), 42u);
   seen.set_write_buffer_limits(100, 10);
+  seen.set_back_pressure(false);
   seen.half_close();
   seen.pause_producing();
   EXPECT_FALSE(seen.disconnecting());
@@ -125,6 +128,60 @@ TEST(ProtocolWrapper, ReadConnectionLostDefaultClosesThroughTheWrapper) {
   EXPECT_TRUE(wrapper.disconnecting());
   EXPECT_FALSE(transport.connected());
   EXPECT_TRUE(transport.lost_reason()->is(errc::connection_done));
+}
+
+TEST(ProtocolWrapper, AProducerAboveIsPausedResumedAndStoppedThroughTheMembrane) {
+  fakes::StringTransport transport;
+  auto owned = std::make_unique<Protocol>();
+  Protocol& inner = *owned;
+  ProtocolWrapper wrapper(std::move(owned));
+  transport.connect(wrapper);
+  StrictMock<testing::MockProducer> producer;
+  inner.transport()->register_producer(producer);
+  EXPECT_EQ(wrapper.producer_above(), &producer);
+  ASSERT_NE(transport.producer(), nullptr);
+  EXPECT_NE(transport.producer(), &producer) << "registered around the layer, not through it";
+
+  transport.set_write_buffer_limits(8, 2);
+  transport.hold_writes(true);
+  {
+    InSequence in_order;
+    EXPECT_CALL(producer, pause_producing());
+    EXPECT_CALL(producer, resume_producing());
+    EXPECT_CALL(producer, stop_producing());
+  }
+  inner.transport()->write("0123456789");  // above the high-water mark below
+  EXPECT_EQ(inner.transport()->write_buffer_size(), 10u);
+  transport.deliver_held();  // drained: resumed
+  transport.lose_from_peer();
+  EXPECT_EQ(wrapper.producer_above(), nullptr);
+}
+
+TEST(ProtocolWrapper, UnregisteringAboveUnregistersTheMembraneBelow) {
+  fakes::StringTransport transport;
+  auto owned = std::make_unique<Protocol>();
+  Protocol& inner = *owned;
+  ProtocolWrapper wrapper(std::move(owned));
+  transport.connect(wrapper);
+  StrictMock<testing::MockProducer> producer;
+  inner.transport()->register_producer(producer);
+  inner.transport()->unregister_producer();
+  EXPECT_EQ(transport.producer(), nullptr);
+  transport.lose_from_peer();  // the producer is not stopped: it was unregistered
+}
+
+TEST(ProtocolWrapper, ContextIsTheTransportsBelow) {
+  fakes::FakeContext context;
+  fakes::StringTransport transport;
+  transport.set_context(context);
+  auto owned = std::make_unique<Protocol>();
+  Protocol& inner = *owned;
+  ProtocolWrapper wrapper(std::move(owned));
+  transport.connect(wrapper);
+  EXPECT_EQ(&inner.context(), &context);
+  EXPECT_EQ(&inner.clock(), &context.clock());
+  EXPECT_EQ(&inner.random(), &context.random());
+  EXPECT_EQ(&inner.thread_pool(), &context.thread_pool());
 }
 
 TEST(ProtocolWrapper, RefusesToWrapNothing) {
@@ -194,4 +251,4 @@ TEST(WrappingFactory, WrapsTheProtocolItsFactoryBuilds) {
 }
 
 }  // namespace
-}  // namespace kit::protocols
+}  // namespace kit

@@ -1,8 +1,8 @@
-#include "protocols/policies/wrapping_factory.h"
+#include "kit/wrapping_factory.h"
 
 #include <utility>
 
-namespace kit::protocols {
+namespace kit {
 
 WrappingFactory::WrappingFactory(Factory& wrapped) : wrapped_(wrapped) {}
 
@@ -16,4 +16,4 @@ std::unique_ptr<ProtocolWrapper> WrappingFactory::wrap(std::unique_ptr<Protocol>
   return std::make_unique<ProtocolWrapper>(std::move(protocol), this);
 }
 
-}  // namespace kit::protocols
+}  // namespace kit

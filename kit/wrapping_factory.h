@@ -14,8 +14,8 @@
 // factory), and the wrapped factory must outlive it.
 //
 // Thread safety: the reactor's thread only.
-#ifndef KIT_PROTOCOLS_POLICIES_WRAPPING_FACTORY_H_
-#define KIT_PROTOCOLS_POLICIES_WRAPPING_FACTORY_H_
+#ifndef KIT_WRAPPING_FACTORY_H_
+#define KIT_WRAPPING_FACTORY_H_
 
 #include <cstddef>
 #include <memory>
@@ -23,9 +23,9 @@
 #include "kit/address.h"
 #include "kit/factory.h"
 #include "kit/protocol.h"
-#include "protocols/policies/protocol_wrapper.h"
+#include "kit/protocol_wrapper.h"
 
-namespace kit::protocols {
+namespace kit {
 
 class WrappingFactory : public Factory {
  public:
@@ -57,6 +57,6 @@ class WrappingFactory : public Factory {
   std::size_t open_ = 0;
 };
 
-}  // namespace kit::protocols
+}  // namespace kit
 
-#endif  // KIT_PROTOCOLS_POLICIES_WRAPPING_FACTORY_H_
+#endif  // KIT_WRAPPING_FACTORY_H_
