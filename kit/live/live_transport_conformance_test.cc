@@ -1,9 +1,11 @@
 // The transport conformance suite (testing/conformance/) against the live transports: TCP
-// over IPv4 and IPv6, and Unix stream sockets.
+// over IPv4 and IPv6, and Unix stream sockets; each bare, and under three stacked
+// kit::ProtocolWrapper layers, which must behave as the transport they sit on.
 #include <memory>
 
 #include "kit/live/live_harness.h"
 #include "testing/conformance/transport_conformance.h"
+#include "testing/conformance/wrapped_harness.h"
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4, [] {
   return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::tcp_v4);
@@ -13,4 +15,24 @@ KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6, [] {
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnix, [] {
   return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::unix_socket);
+});
+
+namespace {
+
+std::unique_ptr<kit::testing::ConformanceHarness> under_three_wrappers(
+    kit::live::LiveHarness::Kind kind) {
+  return kit::testing::WrappedHarness::plain_layers(
+      3, std::make_unique<kit::live::LiveHarness>(kind));
+}
+
+}  // namespace
+
+KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4UnderThreeWrappers, [] {
+  return under_three_wrappers(kit::live::LiveHarness::Kind::tcp_v4);
+});
+KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6UnderThreeWrappers, [] {
+  return under_three_wrappers(kit::live::LiveHarness::Kind::tcp_v6);
+});
+KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnixUnderThreeWrappers, [] {
+  return under_three_wrappers(kit::live::LiveHarness::Kind::unix_socket);
 });

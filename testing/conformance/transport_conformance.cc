@@ -11,6 +11,7 @@
 #include <system_error>
 #include <vector>
 
+#include "kit/context.h"
 #include "kit/failure.h"
 #include "kit/transport.h"
 #include "testing/conformance/recording_producer.h"
@@ -782,6 +783,105 @@ TEST_P(TransportConformanceTest, PauseAndResumeRepeatedlyLosesNothing) {
   // Each data_received() pauses; each resume lets at least one more through.
   resume_until_received(data.size());
   EXPECT_TRUE(same_bytes(data, protocol().received()));
+}
+
+
+// Promise 9: with no producer registered, a read whose answer takes the write buffer above
+// the high-water mark stops reading until the buffer falls to the low one, so a peer that
+// sends and never reads cannot make the protocol buffer without bound.
+TEST_P(TransportConformanceTest, ReadingStopsWhileAnAnswerIsAboveHighWater) {
+  constexpr std::size_t high_water = 4096;
+  constexpr std::size_t low_water = 1024;
+  std::string answer;
+  std::size_t buffered_after_answer = 0;
+  protocol().on_connection_made = [&] {
+    protocol().connected_transport().set_write_buffer_limits(high_water, low_water);
+  };
+  protocol().on_data_received = [&](std::string_view) {
+    if (!answer.empty()) return;
+    const Transport& transport = protocol().connected_transport();
+    while (transport.write_buffer_size() <= high_water && answer.size() < fill_bound) {
+      std::string piece = pattern(answer.size(), 4096);
+      protocol().write(piece);
+      answer += piece;
+    }
+    buffered_after_answer = transport.write_buffer_size();
+  };
+  ASSERT_TRUE(connect());
+  harness().peer_stop_reading();
+  harness().peer_send("a");
+  ASSERT_TRUE(wait_for([&] { return !protocol().received().empty(); }, "the first byte"));
+  ASSERT_GT(buffered_after_answer, high_water) << "wrote " << answer.size() << " bytes";
+
+  harness().peer_send("b");
+  harness().settle();
+  EXPECT_EQ(protocol().received(), "a") << "data_received() with the write buffer above high";
+  EXPECT_FALSE(protocol().reading_paused()) << "the throttle is the transport's, not a pause";
+
+  harness().peer_resume_reading();
+  ASSERT_TRUE(wait_for([&] { return protocol().received() == "ab"; },
+                       "reading to resume once the buffer drained"));
+  ASSERT_TRUE(wait_for([&] { return harness().peer_received().size() >= answer.size(); },
+                       "the peer to read the whole answer"));
+  EXPECT_TRUE(same_bytes(answer, harness().peer_received()));
+}
+
+TEST_P(TransportConformanceTest, BackPressureTurnedOffKeepsReadingAboveHighWater) {
+  constexpr std::size_t high_water = 4096;
+  std::string answer;
+  protocol().on_connection_made = [&] {
+    Transport& transport = protocol().connected_transport();
+    transport.set_write_buffer_limits(high_water, high_water / 4);
+    transport.set_back_pressure(false);
+  };
+  protocol().on_data_received = [&](std::string_view) {
+    if (!answer.empty()) return;
+    const Transport& transport = protocol().connected_transport();
+    while (transport.write_buffer_size() <= high_water && answer.size() < fill_bound) {
+      std::string piece = pattern(answer.size(), 4096);
+      protocol().write(piece);
+      answer += piece;
+    }
+  };
+  ASSERT_TRUE(connect());
+  harness().peer_stop_reading();
+  harness().peer_send("a");
+  ASSERT_TRUE(wait_for([&] { return !protocol().received().empty(); }, "the first byte"));
+  harness().peer_send("b");
+  ASSERT_TRUE(wait_for([&] { return protocol().received() == "ab"; },
+                       "data_received() with back-pressure off"));
+  bool above = false;
+  act([&](RecordingProtocol& p) {
+    above = p.connected_transport().write_buffer_size() > high_water;
+  });
+  EXPECT_TRUE(above) << "the peer read while it was asked not to";
+  harness().peer_resume_reading();
+  ASSERT_TRUE(wait_for([&] { return harness().peer_received().size() >= answer.size(); },
+                       "the peer to read the whole answer"));
+}
+
+// Promise 10: one context for the whole connection, and the protocol's clock(), random()
+// and thread_pool() are its.
+TEST_P(TransportConformanceTest, ContextIsTheSameForTheWholeConnection) {
+  const Context* at_made = nullptr;
+  const Context* at_data = nullptr;
+  bool helpers_route_through_it = false;
+  protocol().on_connection_made = [&] {
+    Context& context = protocol().connected_transport().context();
+    at_made = &context;
+    helpers_route_through_it = &protocol().clock() == &context.clock() &&
+                               &protocol().random() == &context.random() &&
+                               &protocol().thread_pool() == &context.thread_pool();
+  };
+  protocol().on_data_received = [&](std::string_view) {
+    at_data = &protocol().connected_transport().context();
+  };
+  ASSERT_TRUE(connect());
+  harness().peer_send("x");
+  ASSERT_TRUE(wait_for([&] { return !protocol().received().empty(); }, "data_received()"));
+  EXPECT_NE(at_made, nullptr);
+  EXPECT_EQ(at_made, at_data);
+  EXPECT_TRUE(helpers_route_through_it);
 }
 
 }  // namespace
