@@ -6,7 +6,7 @@
 // and stopping it starts and stops the wrapped factory. Wrappers can be stacked:
 //
 //   auto lines = kit::factory_for<LineProtocol>(max_line);
-//   IdleTimeoutFactory idle(*lines, reactor, std::chrono::seconds(60));
+//   IdleTimeoutFactory idle(*lines, std::chrono::seconds(60));  // on each connection's clock
 //   ConnectionLimitFactory limited(idle, 10'000);
 //   reactor.listen("tcp:8000", limited);
 //
