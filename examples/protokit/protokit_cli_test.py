@@ -218,15 +218,15 @@ class SendTest(unittest.TestCase):
                              input=b"last", capture_output=True, timeout=BOUND)
         self.assertEqual(out.returncode, 0, out.stderr)
 
-    def test_send_sends_lf_as_crlf(self):
+    def test_send_sends_lone_lf_as_crlf_and_crlf_unchanged(self):
         server = Server("echo", "--listen", "tcp:0:interface=127.0.0.1")
         self.addCleanup(server.kill)
         server.read_listening(1)
         out = subprocess.run([PROTOKIT, "send", "127.0.0.1:%d" % server.tcp_port()],
                              input=b"a\nb\r\nc\n\n", capture_output=True, timeout=BOUND)
         self.assertEqual(out.returncode, 0, out.stderr)
-        # Every LF, as cli.md says: one already after a CR too.
-        self.assertEqual(out.stdout, b"a\r\nb\r\r\nc\r\n\r\n")
+        # An LF not after a CR becomes CRLF; CRLF goes unchanged (cli.md).
+        self.assertEqual(out.stdout, b"a\r\nb\r\nc\r\n\r\n")
 
     def test_send_fails_when_it_cannot_connect(self):
         s = socket.socket()

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "examples/protokit/command_error.h"
+#include "examples/protokit/line_end_encoder.h"
 #include "examples/protokit/stdin_pump.h"
 #include "kit/client_factory.h"
 #include "kit/endpoint.h"
@@ -34,7 +35,7 @@ class StdioRelay : public kit::Protocol, public kit::Producer {
     transport()->register_producer(*this);
     pump_ = std::make_unique<StdinPump>(
         reactor_, STDIN_FILENO,
-        [this](std::string chunk) { transport()->write(lf_to_crlf(chunk)); },
+        [this](std::string chunk) { transport()->write(line_ends_.encode(chunk)); },
         [this](std::string error) {
           outcome_.input_error = std::move(error);
           // End of input: tell the server, then wait for it to close.
@@ -67,6 +68,7 @@ class StdioRelay : public kit::Protocol, public kit::Producer {
   kit::Reactor& reactor_;
   Outcome& outcome_;
   std::unique_ptr<StdinPump> pump_;
+  LineEndEncoder line_ends_;
 };
 
 }  // namespace

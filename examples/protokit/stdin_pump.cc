@@ -88,14 +88,4 @@ void StdinPump::resume() {
   shared_->resumed.notify_all();
 }
 
-std::string lf_to_crlf(std::string_view chunk) {
-  std::string out;
-  out.reserve(chunk.size() + chunk.size() / 16);
-  for (char c : chunk) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
-
 }  // namespace protokit_cli

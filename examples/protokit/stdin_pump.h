@@ -39,10 +39,6 @@ class StdinPump {
   std::shared_ptr<Shared> shared_;
 };
 
-// lf_to_crlf: `chunk` with every LF sent as CRLF, as specs/cli.md says of `send` (an LF
-// that already has a CR before it is no exception: the spec's words are followed literally).
-std::string lf_to_crlf(std::string_view chunk);
-
 }  // namespace protokit_cli
 
 #endif  // KIT_EXAMPLES_PROTOKIT_STDIN_PUMP_H_
