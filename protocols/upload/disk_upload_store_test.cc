@@ -1,0 +1,228 @@
+// DiskUploadStore in a fresh directory under TEST_TMPDIR, its blocking work run by a
+// FakeThreadPool on the test's thread.
+#include "protocols/upload/disk_upload_store.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "fakes/fake_context.h"
+#include "fakes/fake_thread_pool.h"
+#include "fakes/string_transport.h"
+#include "protocols/upload/sha256.h"
+#include "protocols/upload/upload_error.h"
+#include "protocols/upload/upload_server.h"
+#include "testing/deferred_assertions.h"
+
+namespace kit::upload {
+namespace {
+
+namespace fs = std::filesystem;
+using kit::testing::failure_result_of;
+using kit::testing::success_result_of;
+
+UploadPath path_of(std::string_view text) { return *UploadPath::parse(text); }
+
+std::string read(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void write(const fs::path& path, std::string_view content) {
+  fs::create_directories(path.parent_path());
+  std::ofstream(path, std::ios::binary) << content;
+}
+
+// temporaries: the `.pkup-*` files under `dir`.
+std::vector<fs::path> temporaries(const fs::path& dir) {
+  std::vector<fs::path> out;
+  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
+    if (entry.path().filename().string().rfind(".pkup-", 0) == 0) out.push_back(entry.path());
+  }
+  return out;
+}
+
+class DiskUploadStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    std::string templ = std::string(tmp ? tmp : "/tmp") + "/disk-store-XXXXXX";
+    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
+    base_ = templ;
+    root_ = base_ / "root";
+    outside_ = base_ / "outside";
+    fs::create_directories(outside_);
+  }
+  void TearDown() override { fs::remove_all(base_); }
+
+  std::unique_ptr<UploadWriter> begin(DiskUploadStore& store, std::string_view path,
+                                      bool overwrite = true) {
+    std::unique_ptr<UploadWriter> writer;
+    (void)store.begin(pool_, path_of(path), overwrite)
+        .add_callback([&writer](std::unique_ptr<UploadWriter> w) { writer = std::move(w); });
+    pool_.run_all();
+    EXPECT_NE(writer, nullptr);
+    return writer;
+  }
+
+  Finished upload(DiskUploadStore& store, std::string_view path, std::string_view content,
+                  std::string expected) {
+    auto writer = begin(store, path);
+    (void)writer->append(std::string(content.substr(0, content.size() / 2)));
+    (void)writer->append(std::string(content.substr(content.size() / 2)));
+    auto finished = writer->finish(std::move(expected));
+    pool_.run_all();
+    return success_result_of(finished);
+  }
+
+  fs::path base_, root_, outside_;
+  fakes::FakeThreadPool pool_;
+};
+
+TEST_F(DiskUploadStoreTest, CreatesTheRootAndStoresFilesWithTheirParents) {
+  DiskUploadStore store(root_.string());
+  const Finished finished = upload(store, "a/b/c.txt", "hello", sha256_hex("hello"));
+  EXPECT_TRUE(finished.committed);
+  EXPECT_EQ(finished.sha256, sha256_hex("hello"));
+  EXPECT_EQ(read(root_ / "a/b/c.txt"), "hello");
+  EXPECT_TRUE(temporaries(root_).empty());
+}
+
+TEST_F(DiskUploadStoreTest, BodyGoesToATemporaryFileInTheDestinationDirectory) {
+  DiskUploadStore store(root_.string());
+  auto writer = begin(store, "d/f");
+  (void)writer->append("partial");
+  pool_.run_all();
+  const auto temps = temporaries(root_);
+  ASSERT_EQ(temps.size(), 1u);
+  EXPECT_EQ(temps[0].parent_path(), root_ / "d");
+  EXPECT_EQ(read(temps[0]), "partial");
+  EXPECT_FALSE(fs::exists(root_ / "d/f"));
+  writer.reset();  // dropped: the temporary file goes
+  pool_.run_all();
+  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_FALSE(fs::exists(root_ / "d/f"));
+}
+
+TEST_F(DiskUploadStoreTest, MismatchRemovesTheTemporaryAndKeepsTheOldFile) {
+  write(root_ / "f", "old");
+  DiskUploadStore store(root_.string());
+  const Finished finished = upload(store, "f", "new", sha256_hex("other"));
+  EXPECT_FALSE(finished.committed);
+  EXPECT_EQ(finished.sha256, sha256_hex("new"));
+  EXPECT_EQ(read(root_ / "f"), "old");
+  EXPECT_TRUE(temporaries(root_).empty());
+}
+
+TEST_F(DiskUploadStoreTest, ReplacesOrRefusesAnExistingFile) {
+  write(root_ / "f", "old");
+  DiskUploadStore store(root_.string());
+  auto refused = store.begin(pool_, path_of("f"), false);
+  pool_.run_all();
+  EXPECT_TRUE(failure_result_of(refused).is(upload_errc::exists));
+  EXPECT_TRUE(upload(store, "f", "new", sha256_hex("new")).committed);
+  EXPECT_EQ(read(root_ / "f"), "new");
+}
+
+TEST_F(DiskUploadStoreTest, StatGivesSizeAndHashOrNothing) {
+  write(root_ / "d/f", "hello");
+  DiskUploadStore store(root_.string());
+  auto file = store.stat(pool_, path_of("d/f"));
+  auto missing = store.stat(pool_, path_of("nope"));
+  auto directory = store.stat(pool_, path_of("d"));
+  auto under_file = store.stat(pool_, path_of("d/f/x"));
+  pool_.run_all();
+  EXPECT_EQ(success_result_of(file), (StoredFile{5, sha256_hex("hello")}));
+  EXPECT_FALSE(success_result_of(missing).has_value());
+  EXPECT_FALSE(success_result_of(directory).has_value());
+  EXPECT_FALSE(success_result_of(under_file).has_value());
+}
+
+TEST_F(DiskUploadStoreTest, RefusesLinksLeadingOutOfTheRoot) {
+  fs::create_directories(root_);
+  write(outside_ / "secret", "s");
+  fs::create_directory_symlink(outside_, root_ / "out");
+  fs::create_symlink(outside_ / "secret", root_ / "final");
+  fs::create_directory_symlink("../outside", root_ / "relative");
+  DiskUploadStore store(root_.string());
+  for (const char* path : {"out/x", "out/new/x", "final", "relative/x"}) {
+    auto d = store.begin(pool_, path_of(path), true);
+    pool_.run_all();
+    EXPECT_TRUE(failure_result_of(d).is(upload_errc::path_refused)) << path;
+  }
+  for (const char* path : {"out/secret", "final", "relative/secret"}) {
+    auto d = store.stat(pool_, path_of(path));
+    pool_.run_all();
+    EXPECT_TRUE(failure_result_of(d).is(upload_errc::path_refused)) << path;
+  }
+  EXPECT_EQ(read(outside_ / "secret"), "s");
+  EXPECT_FALSE(fs::exists(outside_ / "x"));
+  EXPECT_FALSE(fs::exists(outside_ / "new"));
+}
+
+TEST_F(DiskUploadStoreTest, LinksInsideTheRootAreFollowed) {
+  fs::create_directories(root_ / "real");
+  fs::create_directory_symlink("real", root_ / "alias");
+  DiskUploadStore store(root_.string());
+  EXPECT_TRUE(upload(store, "alias/f", "x", sha256_hex("x")).committed);
+  EXPECT_EQ(read(root_ / "real/f"), "x");
+  auto d = store.stat(pool_, path_of("alias/f"));
+  pool_.run_all();
+  EXPECT_EQ(success_result_of(d), (StoredFile{1, sha256_hex("x")}));
+}
+
+TEST_F(DiskUploadStoreTest, RefusesADirectoryOrAFileAsParent) {
+  fs::create_directories(root_ / "dir");
+  write(root_ / "file", "f");
+  DiskUploadStore store(root_.string());
+  auto directory = store.begin(pool_, path_of("dir"), true);
+  auto parent_file = store.begin(pool_, path_of("file/x"), true);
+  pool_.run_all();
+  EXPECT_EQ(failure_result_of(directory).message(), "path is a directory");
+  EXPECT_EQ(failure_result_of(parent_file).message(), "a parent of the path is a file");
+}
+
+TEST_F(DiskUploadStoreTest, RemovesStaleTemporariesAnywhereAtStart) {
+  write(root_ / ".pkup-1-1", "stale");
+  write(root_ / "d/e/.pkup-9-3", "stale");
+  write(root_ / "d/keep", "keep");
+  write(outside_ / ".pkup-outside", "not ours");
+  fs::create_directory_symlink(outside_, root_ / "link");
+  DiskUploadStore store(root_.string());
+  EXPECT_EQ(store.stale_removed(), 2u);
+  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_EQ(read(root_ / "d/keep"), "keep");
+  EXPECT_TRUE(fs::exists(outside_ / ".pkup-outside"));
+}
+
+TEST_F(DiskUploadStoreTest, ServesTheProtocol) {
+  DiskUploadStore store(root_.string());
+  fakes::FakeContext context(3);
+  fakes::StringTransport transport;
+  transport.set_context(context);
+  UploadServer server(store, {});
+  transport.connect(server);
+  (void)transport.take();
+  const std::string body = "line 1\r\nQUIT\n";
+  transport.receive("PUT " + std::to_string(body.size()) + " " + sha256_hex(body) +
+                    " docs/a.txt\n" + body + "STAT docs/a.txt\nSTAT ../x\nQUIT\n");
+  while (context.thread_pool().run_all() > 0) {
+  }
+  EXPECT_EQ(transport.take(), "READY\r\nOK " + sha256_hex(body) + "\r\nOK " +
+                                  std::to_string(body.size()) + " " + sha256_hex(body) +
+                                  "\r\nERR 403 '.' or '..' in path\r\nBYE\r\n");
+  EXPECT_EQ(read(root_ / "docs/a.txt"), body);
+}
+
+}  // namespace
+}  // namespace kit::upload
