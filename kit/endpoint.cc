@@ -1,7 +1,11 @@
 #include "kit/endpoint.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
 #include <cmath>
+#include <set>
 #include <vector>
 
 namespace kit {
@@ -92,6 +96,33 @@ std::chrono::nanoseconds parse_timeout(std::string_view text, std::string_view v
   return std::chrono::nanoseconds(static_cast<std::int64_t>(seconds * 1e9));
 }
 
+// parse_interface: the address to bind, which must be a numeric IPv4 or IPv6 address (an
+// IPv6 one may carry a %scope); a name or a malformed address is refused here, before any
+// socket, like any other bad endpoint.
+std::string parse_interface(std::string_view text, std::string value) {
+  if (value.empty()) fail(text, "the interface is empty");
+  std::string address = value;
+  const std::size_t percent = address.find('%');
+  const bool scoped = percent != std::string::npos;
+  if (scoped) {
+    if (percent + 1 == address.size())
+      fail(text, "the interface '" + value + "' has an empty scope");
+    address.resize(percent);
+  }
+  in_addr v4{};
+  in6_addr v6{};
+  const bool ok = (!scoped && ::inet_pton(AF_INET, address.c_str(), &v4) == 1) ||
+                  ::inet_pton(AF_INET6, address.c_str(), &v6) == 1;
+  if (!ok) fail(text, "the interface '" + value + "' is not an IPv4 or IPv6 address");
+  return value;
+}
+
+// Refuses an option given twice (`interface=a:interface=b`): which one was meant is a guess.
+// A positional port or path counts as the option of the same meaning.
+void check_once(std::string_view text, std::set<std::string>& seen, const std::string& key) {
+  if (!seen.insert(key).second) fail(text, "'" + key + "' is given more than once");
+}
+
 std::string strip_brackets(std::string_view text, std::string value) {
   if (!value.empty() && value.front() == '[') {
     if (value.back() != ']') fail(text, "'" + value + "' has an unclosed '['");
@@ -144,9 +175,15 @@ Endpoint parse_server_endpoint(std::string_view text) {
   std::vector<Field> fields = to_fields(split_fields(text.substr(colon + 1), text));
 
   bool have_target = false;  // the port, or the path
+  std::set<std::string> seen;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     const Field& field = fields[i];
     const bool unix_socket = endpoint.kind == Endpoint::Kind::unix_socket;
+    if (field.key.empty() || field.key == "port" || field.key == "address") {
+      check_once(text, seen, unix_socket ? "path" : "port");
+    } else {
+      check_once(text, seen, field.key);
+    }
     if (field.key.empty()) {
       if (i != 0) fail(text, "'" + field.value + "' is not a key=value option");
       if (unix_socket) {
@@ -162,8 +199,7 @@ Endpoint parse_server_endpoint(std::string_view text) {
       endpoint.path = field.value;
       have_target = true;
     } else if (!unix_socket && field.key == "interface") {
-      endpoint.host = strip_brackets(text, field.value);
-      if (endpoint.host.empty()) fail(text, "the interface is empty");
+      endpoint.host = parse_interface(text, strip_brackets(text, field.value));
     } else if (field.key == "backlog") {
       endpoint.backlog = parse_backlog(text, field.value);
     } else if (unix_socket && field.key == "mode") {
@@ -203,8 +239,11 @@ Endpoint parse_client_endpoint(std::string_view text) {
 
   if (endpoint.kind == Endpoint::Kind::unix_socket) {
     std::vector<Field> fields = to_fields(split_fields(rest, text));
+    std::set<std::string> seen;
     for (std::size_t i = 0; i < fields.size(); ++i) {
       const Field& field = fields[i];
+      const bool names_path = field.key.empty() || field.key == "path" || field.key == "address";
+      check_once(text, seen, names_path ? "path" : field.key);
       if (field.key.empty() && i == 0) {
         endpoint.path = field.value;
       } else if (field.key == "path" || field.key == "address") {
@@ -239,7 +278,10 @@ Endpoint parse_client_endpoint(std::string_view text) {
   }
   std::vector<std::string> option_pieces(pieces.begin() + first_option, pieces.end());
   bool have_port = first_option > 0;
+  std::set<std::string> seen;
+  if (first_option > 0) seen = {"host", "port"};
   for (const Field& field : to_fields(option_pieces)) {
+    check_once(text, seen, field.key);
     if (field.key == "host") {
       endpoint.host = strip_brackets(text, field.value);
     } else if (field.key == "port") {

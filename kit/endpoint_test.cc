@@ -89,6 +89,33 @@ TEST(ServerEndpoint, BadStringsSayWhatIsWrong) {
   expect_bad_server("tcp:80:interface=", "interface is empty");
 }
 
+TEST(ServerEndpoint, InterfaceMustBeANumericAddress) {
+  expect_bad_server("tcp:0:interface=999.1.1.1", "'999.1.1.1' is not an IPv4 or IPv6 address");
+  expect_bad_server("tcp:0:interface=nonsense", "'nonsense' is not an IPv4 or IPv6 address");
+  expect_bad_server("tcp:0:interface=localhost", "'localhost' is not an IPv4");
+  expect_bad_server("tcp:0:interface=1.2.3", "'1.2.3' is not an IPv4");
+  expect_bad_server("tcp:0:interface=:::1", "':::1' is not an IPv4");
+  expect_bad_server("tcp:0:interface=127.0.0.1%lo", "'127.0.0.1%lo' is not an IPv4");
+  expect_bad_server("tcp:0:interface=fe80::1%", "empty scope");
+  expect_bad_server("ssl:0:privateKey=k.pem:interface=example.com", "'example.com' is not");
+  EXPECT_EQ(parse_server_endpoint("tcp:0:interface=0.0.0.0").host, "0.0.0.0");
+  EXPECT_EQ(parse_server_endpoint("tcp:0:interface=::").host, "::");
+  EXPECT_EQ(parse_server_endpoint("tcp:0:interface=::ffff:127.0.0.1").host, "::ffff:127.0.0.1");
+  EXPECT_EQ(parse_server_endpoint("tcp:0:interface=fe80::1%lo").host, "fe80::1%lo");
+}
+
+TEST(ServerEndpoint, AnOptionGivenTwiceIsRefused) {
+  expect_bad_server("tcp:0:interface=127.0.0.1:interface=::1",
+                    "'interface' is given more than once");
+  expect_bad_server("tcp:0:interface=::1:interface=::1", "'interface' is given more than once");
+  expect_bad_server("tcp:0:backlog=1:backlog=2", "'backlog' is given more than once");
+  expect_bad_server("tcp:80:port=81", "'port' is given more than once");
+  expect_bad_server("tcp:port=80:port=81", "'port' is given more than once");
+  expect_bad_server("unix:/a:address=/b", "'path' is given more than once");
+  expect_bad_server("unix:/a:mode=600:mode=644", "'mode' is given more than once");
+  expect_bad_server("ssl:1:privateKey=a:privateKey=b", "'privateKey' is given more than once");
+}
+
 TEST(ClientEndpoint, HostPortForms) {
   Endpoint plain = parse_client_endpoint("example.com:80");
   EXPECT_EQ(plain.kind, Endpoint::Kind::tcp);
@@ -125,6 +152,11 @@ TEST(ClientEndpoint, BadStrings) {
   EXPECT_THROW(parse_client_endpoint("tcp:a:1:timeout=0"), EndpointError);
   EXPECT_THROW(parse_client_endpoint("unix:"), EndpointError);
   EXPECT_THROW(parse_client_endpoint("tcp:a:1:nope=1"), EndpointError);
+  // An option given twice, or a positional value given again by keyword.
+  EXPECT_THROW(parse_client_endpoint("tcp:host=a:host=b:port=1"), EndpointError);
+  EXPECT_THROW(parse_client_endpoint("tcp:a:1:port=2"), EndpointError);
+  EXPECT_THROW(parse_client_endpoint("tcp:a:1:timeout=1:timeout=2"), EndpointError);
+  EXPECT_THROW(parse_client_endpoint("unix:/a:path=/b"), EndpointError);
 }
 
 }  // namespace

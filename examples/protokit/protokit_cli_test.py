@@ -263,6 +263,64 @@ class UsageTest(unittest.TestCase):
         self.assertIn(b"all ok", out.stdout)
 
 
+# Option values `serve` must refuse (specs/cli.md: a wrong option value exits 2 with one
+# `protokit: ` line), before it listens. Each is given with a valid --listen on port 0, so
+# a value wrongly accepted shows as a server that starts (stdout, a timeout), not a clash.
+BAD_SERVE_VALUES = [
+    *(("--grace", v) for v in ("nan", "inf", "-1", "1e10", "1e300", "86401", "", "ten")),
+    *(("--idle-timeout", v) for v in ("nan", "inf", "-1", "1e10", "1e300", "31536001", "ten")),
+    *(("--max-connections", v)
+      for v in ("99999999999999999999999", "18446744073709551616", "-1", "0", "ten", "1.5")),
+    *(("--max-line", v)
+      for v in ("99999999999999999999999", "18446744073709551616", "-1", "0", "ten", "1.5",
+                "1073741825")),
+]
+BAD_LISTEN_VALUES = [
+    "tcp:0:interface=999.1.1.1",
+    "tcp:0:interface=nonsense",
+    "tcp:0:interface=127.0.0.1:interface=::1",
+    "tcp:0:port=1",
+    "tcp:99999999999999999999999",
+]
+
+
+class BadValueTest(unittest.TestCase):
+    """One case per refused value (methods are added below)."""
+
+    def assert_refused(self, args, option, value):
+        try:
+            out = subprocess.run([PROTOKIT, "serve", "line", *args], capture_output=True,
+                                 stdin=subprocess.DEVNULL, timeout=BOUND)
+        except subprocess.TimeoutExpired:
+            raise AssertionError("%r was accepted: the server started" % (args,))
+        stderr = out.stderr.decode()
+        self.assertEqual(out.returncode, 2, stderr)
+        self.assertEqual(out.stdout, b"", "the server must not start")
+        lines = [l for l in stderr.splitlines() if l.startswith("protokit: ")]
+        self.assertEqual(len(lines), 1, stderr)
+        self.assertIn(option, lines[0])
+        self.assertIn("'%s'" % value, lines[0])
+
+
+def _add_bad_value_cases():
+    def name(text):
+        return "".join(c if c.isalnum() else "_" for c in text)
+
+    def case(args, option, value):
+        return lambda self: self.assert_refused(args, option, value)
+
+    for option, value in BAD_SERVE_VALUES:
+        args = ["--listen", "tcp:0:interface=127.0.0.1", option, value]
+        setattr(BadValueTest, "test_%s_%s" % (name(option.lstrip("-")), name(value) or "empty"),
+                case(args, option, value))
+    for value in BAD_LISTEN_VALUES:
+        setattr(BadValueTest, "test_listen_%s" % name(value),
+                case(["--listen", value], "--listen", value))
+
+
+_add_bad_value_cases()
+
+
 def write_junit_xml(result, path):
     """Bazel reads per-case counts from this file (GoogleTest writes one of its own)."""
     from xml.sax.saxutils import quoteattr

@@ -3,9 +3,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 #include <memory>
+#include <string>
 
 #include "examples/protokit/command_error.h"
+#include "examples/protokit/option_values.h"
 #include "examples/protokit/server_protocols.h"
 #include "kit/endpoint.h"
 #include "kit/failure.h"
@@ -21,8 +24,15 @@ void ignore_stop_signals() {
   std::signal(SIGTERM, SIG_IGN);
 }
 
-kit::Duration seconds(double s) {
-  return std::chrono::duration_cast<kit::Duration>(std::chrono::duration<double>(s));
+// checked: parse(), with an OptionValueError turned into CLI11's usage error naming
+// `option` ("--grace: 'nan' is not a number of seconds from 0 to 86400").
+template <typename Parse>
+auto checked(const char* option, Parse parse) {
+  try {
+    return parse();
+  } catch (const OptionValueError& e) {
+    throw CLI::ValidationError(option, e.what());
+  }
 }
 
 }  // namespace
@@ -36,29 +46,52 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
       ->add_option("--listen", options.listen,
                    "Endpoint to listen on (repeatable; default tcp:8000:interface=127.0.0.1)")
       ->type_name("ENDPOINT");
+  // Each value is checked as it is parsed, so a bad one is a usage error before anything
+  // starts; a value in range cannot overflow a duration or a count later.
   serve
-      ->add_option("--idle-timeout", options.idle_timeout_seconds,
-                   "Close connections idle this long (0 = never)")
+      ->add_option_function<std::string>(
+          "--idle-timeout",
+          [&options](const std::string& text) {
+            options.idle_timeout = checked(
+                "--idle-timeout", [&] { return parse_seconds(text, max_idle_timeout_seconds); });
+          },
+          "Close connections idle this long (0 = never; at most 31536000, a year)")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+      ->default_str("60");
   serve
-      ->add_option("--max-connections", options.max_connections,
-                   "Close new connections at once beyond this many open ones")
+      ->add_option_function<std::string>(
+          "--max-connections",
+          [&options](const std::string& text) {
+            options.max_connections = checked("--max-connections", [&] {
+              return static_cast<std::size_t>(
+                  parse_count(text, 1, std::numeric_limits<std::size_t>::max()));
+            });
+          },
+          "Close new connections at once beyond this many open ones (at least 1)")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
+      ->default_str("10000");
   serve
-      ->add_option("--grace", options.grace_seconds,
-                   "On SIGINT/SIGTERM, let connections finish for at most this long")
+      ->add_option_function<std::string>(
+          "--grace",
+          [&options](const std::string& text) {
+            options.grace =
+                checked("--grace", [&] { return parse_seconds(text, max_grace_seconds); });
+          },
+          "On SIGINT/SIGTERM, let connections finish for at most this long (at most 86400, a "
+          "day)")
       ->type_name("SECONDS")
-      ->check(CLI::NonNegativeNumber)
-      ->capture_default_str();
+      ->default_str("10");
   serve
-      ->add_option("--max-line", options.max_line,
-                   "Longest line accepted, without its ending (line, reverse; default 16384)")
-      ->type_name("BYTES")
-      ->check(CLI::PositiveNumber);
+      ->add_option_function<std::string>(
+          "--max-line",
+          [&options](const std::string& text) {
+            options.max_line = checked("--max-line", [&] {
+              return static_cast<std::size_t>(parse_count(text, 1, max_max_line));
+            });
+          },
+          "Longest line accepted, without its ending (line, reverse; default 16384; 1 to "
+          "1073741824)")
+      ->type_name("BYTES");
   return serve;
 }
 
@@ -77,7 +110,7 @@ int run_serve(const ServeOptions& options) {
     try {
       endpoints.push_back(kit::parse_server_endpoint(text));
     } catch (const kit::EndpointError& e) {
-      throw UsageError(e.what());
+      throw UsageError(std::string("--listen: ") + e.what());
     }
   }
 
@@ -92,9 +125,8 @@ int run_serve(const ServeOptions& options) {
   // Outermost first: refuse beyond the limit, then watch idleness, then the protocol.
   std::unique_ptr<kit::protocols::IdleTimeoutFactory> idle;
   kit::Factory* served = protocol_factory.get();
-  if (options.idle_timeout_seconds > 0) {
-    idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(
-        *served, seconds(options.idle_timeout_seconds));
+  if (options.idle_timeout > kit::Duration::zero()) {
+    idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(*served, options.idle_timeout);
     served = idle.get();
   }
   kit::protocols::ConnectionLimitFactory limited(*served, options.max_connections);
@@ -106,7 +138,7 @@ int run_serve(const ServeOptions& options) {
       return;
     }
     stopping = true;
-    reactor.shutdown(seconds(options.grace_seconds));
+    reactor.shutdown(options.grace);  // at most a day (checked when parsed): it cannot throw
   });
 
   std::vector<std::unique_ptr<kit::ListeningPort>> ports;

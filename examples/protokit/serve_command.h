@@ -3,19 +3,23 @@
 #define KIT_EXAMPLES_PROTOKIT_SERVE_COMMAND_H_
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "kit/time.h"
 
 namespace protokit_cli {
 
 struct ServeOptions {
   std::string protocol;
   std::vector<std::string> listen;  // empty: the default endpoint
-  double idle_timeout_seconds = 60;
+  // Checked as they are parsed (option_values.h): in range, so never an overflow later.
+  kit::Duration idle_timeout = std::chrono::seconds(60);  // zero: none
   std::size_t max_connections = 10000;
-  double grace_seconds = 10;
+  kit::Duration grace = std::chrono::seconds(10);
   std::optional<std::size_t> max_line;
 };
 
