@@ -116,6 +116,20 @@ class ServeTest(unittest.TestCase):
         s.sendall(b"0123456789\n" + b"x" * 11)  # the second line is over with no LF yet
         self.assertEqual(read_until_closed(s), b"You said: 0123456789\r\nerror: line too long\r\n")
 
+    def test_line_trickled_past_the_line_timeout_is_answered_and_closed(self):
+        server = self.start("line", "--listen", "tcp:0:interface=127.0.0.1",
+                            "--line-timeout", "0.2")
+        s = connect(server.tcp_port())
+        s.sendall(b"ok\nsl")  # a whole line, then the start of one that never ends
+        self.assertEqual(read_until_closed(s),
+                         b"You said: ok\r\nerror: line timeout\r\n")
+        self.assertEqual(server.stop(), 0)
+
+    def test_line_timeout_is_refused_for_echo(self):
+        out = subprocess.run([PROTOKIT, "serve", "echo", "--line-timeout", "5"],
+                             capture_output=True, stdin=subprocess.DEVNULL, timeout=BOUND)
+        self.assertEqual(out.returncode, 2, out.stderr)
+
     def test_line_with_nc(self):
         if shutil.which("nc") is None:
             self.skipTest("nc is not installed")
@@ -269,6 +283,7 @@ class UsageTest(unittest.TestCase):
 BAD_SERVE_VALUES = [
     *(("--grace", v) for v in ("nan", "inf", "-1", "1e10", "1e300", "86401", "", "ten")),
     *(("--idle-timeout", v) for v in ("nan", "inf", "-1", "1e10", "1e300", "31536001", "ten")),
+    *(("--line-timeout", v) for v in ("nan", "inf", "-1", "1e300", "86401", "ten")),
     *(("--max-connections", v)
       for v in ("99999999999999999999999", "18446744073709551616", "-1", "0", "ten", "1.5")),
     *(("--max-line", v)

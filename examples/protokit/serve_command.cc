@@ -15,6 +15,7 @@
 #include "kit/live/live_reactor.h"
 #include "protocols/policies/connection_limit_factory.h"
 #include "protocols/policies/idle_timeout_factory.h"
+#include "protocols/policies/line_deadline_factory.h"
 
 namespace protokit_cli {
 namespace {
@@ -92,6 +93,16 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
           "Longest line accepted, without its ending (line, reverse; default 16384; 1 to "
           "1073741824)")
       ->type_name("BYTES");
+  serve
+      ->add_option_function<std::string>(
+          "--line-timeout",
+          [&options](const std::string& text) {
+            options.line_timeout =
+                checked("--line-timeout", [&] { return parse_seconds(text, max_grace_seconds); });
+          },
+          "Longest time one line may take to arrive, from its first byte (line, reverse; "
+          "default 30; 0 = no bound; at most 86400)")
+      ->type_name("SECONDS");
   return serve;
 }
 
@@ -101,6 +112,9 @@ int run_serve(const ServeOptions& options) {
   }
   if (options.max_line && !uses_max_line(options.protocol)) {
     throw UsageError("--max-line applies to line and reverse, not " + options.protocol);
+  }
+  if (options.line_timeout && !uses_max_line(options.protocol)) {
+    throw UsageError("--line-timeout applies to line and reverse, not " + options.protocol);
   }
 
   std::vector<kit::Endpoint> endpoints;
@@ -122,9 +136,16 @@ int run_serve(const ServeOptions& options) {
   // factories its connections refer to still exist.
   auto live = std::make_unique<kit::live::LiveReactor>();
   kit::live::LiveReactor& reactor = *live;
-  // Outermost first: refuse beyond the limit, then watch idleness, then the protocol.
+  // Outermost first: refuse beyond the limit, then watch idleness, then bound each line's
+  // arrival (slowloris), then the protocol.
   std::unique_ptr<kit::protocols::IdleTimeoutFactory> idle;
+  std::unique_ptr<kit::protocols::LineDeadlineFactory> line_deadline;
   kit::Factory* served = protocol_factory.get();
+  const kit::Duration line_timeout = options.line_timeout.value_or(default_line_timeout);
+  if (uses_max_line(options.protocol) && line_timeout > kit::Duration::zero()) {
+    line_deadline = std::make_unique<kit::protocols::LineDeadlineFactory>(*served, line_timeout);
+    served = line_deadline.get();
+  }
   if (options.idle_timeout > kit::Duration::zero()) {
     idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(*served, options.idle_timeout);
     served = idle.get();

@@ -21,7 +21,11 @@ struct ServeOptions {
   std::size_t max_connections = 10000;
   kit::Duration grace = std::chrono::seconds(10);
   std::optional<std::size_t> max_line;
+  // line and reverse: how long one line may take from its first byte (zero: no bound).
+  std::optional<kit::Duration> line_timeout;
 };
+
+inline constexpr kit::Duration default_line_timeout = std::chrono::seconds(30);
 
 inline constexpr const char* default_listen_endpoint = "tcp:8000:interface=127.0.0.1";
 
