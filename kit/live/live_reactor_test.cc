@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "kit/failure.h"
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/scripted_protocol.h"
 #include "testing/log_capture.h"
 
 namespace kit::live {
@@ -25,6 +25,9 @@ namespace {
 using std::chrono::milliseconds;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Record;
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
 
 constexpr Duration bound = std::chrono::seconds(20);
 

@@ -2,15 +2,15 @@
 // over IPv4 and IPv6, and Unix stream sockets.
 #include <memory>
 
-#include "kit/live/live_harness.h"
 #include "testing/conformance/transport_conformance.h"
+#include "testing/live/live_harness.h"
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4, [] {
-  return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::tcp_v4);
+  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::tcp_v4);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6, [] {
-  return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::tcp_v6);
+  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::tcp_v6);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnix, [] {
-  return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::unix_socket);
+  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::unix_socket);
 });

@@ -17,13 +17,16 @@
 #include "kit/connector.h"
 #include "kit/failure.h"
 #include "kit/live/live_reactor.h"
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/scripted_protocol.h"
 
 namespace kit::live {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::Record;
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
 
 constexpr Duration bound = std::chrono::seconds(20);
 

@@ -25,15 +25,18 @@
 
 #include "kit/failure.h"
 #include "kit/live/live_reactor.h"
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/scripted_protocol.h"
+#include "testing/live/socket_directory.h"
 #include "testing/log_capture.h"
-#include "testing/socket_directory.h"
 
 namespace kit::live {
 namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+using testing::Record;
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
 using ::testing::StartsWith;
 
 constexpr Duration bound = std::chrono::seconds(20);

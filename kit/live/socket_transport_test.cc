@@ -16,10 +16,10 @@
 #include "kit/factory.h"
 #include "kit/failure.h"
 #include "kit/live/live_reactor.h"
-#include "kit/live/scripted_protocol.h"
 #include "kit/protocol.h"
+#include "testing/live/scripted_protocol.h"
+#include "testing/live/socket_directory.h"
 #include "testing/log_capture.h"
-#include "testing/socket_directory.h"
 
 namespace kit::live {
 namespace {
@@ -30,6 +30,9 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::InSequence;
 using ::testing::Invoke;
+using testing::Record;
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
 using ::testing::StrictMock;
 
 constexpr Duration bound = std::chrono::seconds(20);

@@ -5,8 +5,8 @@
 // connection_lost()), so a test reads it once the connection is gone.
 //
 // Thread safety: the reactor's thread only.
-#ifndef KIT_LIVE_SCRIPTED_PROTOCOL_H_
-#define KIT_LIVE_SCRIPTED_PROTOCOL_H_
+#ifndef KIT_TESTING_LIVE_SCRIPTED_PROTOCOL_H_
+#define KIT_TESTING_LIVE_SCRIPTED_PROTOCOL_H_
 
 #include <cstddef>
 #include <functional>
@@ -21,7 +21,7 @@
 #include "kit/failure.h"
 #include "kit/protocol.h"
 
-namespace kit::live {
+namespace kit::testing {
 
 // What one connection's protocol saw.
 struct Record {
@@ -89,6 +89,6 @@ class ScriptedFactory : public ClientFactory {
   Record* first() const noexcept { return records.empty() ? nullptr : records.front().get(); }
 };
 
-}  // namespace kit::live
+}  // namespace kit::testing
 
-#endif  // KIT_LIVE_SCRIPTED_PROTOCOL_H_
+#endif  // KIT_TESTING_LIVE_SCRIPTED_PROTOCOL_H_

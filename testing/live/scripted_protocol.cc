@@ -1,6 +1,6 @@
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/scripted_protocol.h"
 
-namespace kit::live {
+namespace kit::testing {
 
 void ScriptedProtocol::connection_made() {
   record_->transport = transport();
@@ -67,4 +67,4 @@ std::size_t ScriptedFactory::lost() const noexcept {
   return count;
 }
 
-}  // namespace kit::live
+}  // namespace kit::testing
