@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fakes/fake_clock.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::fakes {
 namespace {
@@ -19,62 +20,23 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// Records callbacks and the pieces data arrived in, and runs the test's script in them.
-class Recorder : public Protocol {
- public:
-  explicit Recorder(std::string name) : name_(std::move(name)) {}
+using testing::ScriptedProtocol;
 
-  std::function<void()> on_made;
-  std::function<void(std::string_view)> on_data;
-  std::function<void()> on_read_lost;  // empty: Protocol's default (close)
-  std::function<void(const Failure&)> on_lost;
-
-  void connection_made() override {
-    events.push_back(name_ + " made");
-    if (on_made) on_made();
-  }
-  void data_received(std::string_view data) override {
-    received += data;
-    chunks.emplace_back(data);
-    if (on_data) on_data(data);
-  }
-  void read_connection_lost() override {
-    events.push_back(name_ + " read_lost");
-    if (on_read_lost) {
-      on_read_lost();
-    } else {
-      Protocol::read_connection_lost();
-    }
-  }
-  void connection_lost(const Failure& reason) override {
-    events.push_back(name_ + (reason.is(errc::connection_done)      ? " lost:done"
-                              : reason.is(errc::connection_aborted) ? " lost:aborted"
-                              : reason.is(errc::connection_lost)    ? " lost:reset"
-                                                                    : " lost:" + reason.what()));
-    if (on_lost) on_lost(reason);
-  }
-
-  // A request through the transport, noting any callback that comes from inside it.
-  void request(const std::function<void(Transport&)>& fn) {
-    const std::size_t before = events.size() + chunks.size();
-    fn(*transport());
-    inside_requests += events.size() + chunks.size() - before;
-  }
-
+// What a protocol saw apart from its data (its bytes are checked through received() and
+// chunks(), which depend on how the pump cut them).
+std::vector<std::string> lifecycle(ScriptedProtocol& protocol) {
   std::vector<std::string> events;
-  std::vector<std::string> chunks;
-  std::string received;
-  std::size_t inside_requests = 0;
-
- private:
-  std::string name_;
-};
+  for (const std::string& event : protocol.events()) {
+    if (!event.starts_with("data:")) events.push_back(event);
+  }
+  return events;
+}
 
 // Echoes every byte back.
-class Echo : public Recorder {
+class Echo : public ScriptedProtocol {
  public:
-  Echo() : Recorder("server") {
-    on_data = [this](std::string_view data) { transport()->write(data); };
+  Echo() {
+    on_data = [this](ScriptedProtocol&, std::string_view data) { transport()->write(data); };
   }
 };
 
@@ -87,10 +49,10 @@ class ProducerLog : public Producer {
 };
 
 TEST(Loopback, ConnectsTheServerThenTheClientWithMemoryAddresses) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   std::vector<std::string> order;
-  client.on_made = [&] { order.push_back("client"); };
-  server.on_made = [&] { order.push_back("server"); };
+  client.on_made = [&](ScriptedProtocol&) { order.push_back("client"); };
+  server.on_made = [&](ScriptedProtocol&) { order.push_back("server"); };
   LoopbackPair pair(client, server);
   EXPECT_THAT(order, ElementsAre("server", "client"));
   EXPECT_EQ(client.transport()->peer(), Address::memory("server"));
@@ -102,7 +64,7 @@ TEST(Loopback, ConnectsTheServerThenTheClientWithMemoryAddresses) {
 }
 
 TEST(Loopback, AddressesAreConfigurable) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server,
                     {.client_address = Address::tcp("10.0.0.2", 50000),
                      .server_address = Address::tcp("10.0.0.1", 80)});
@@ -112,40 +74,40 @@ TEST(Loopback, AddressesAreConfigurable) {
 }
 
 TEST(Loopback, BytesMoveOnlyWhenPumpedAndThenBothWaysUntilNothingIsLeft) {
-  Recorder client("client");
+  ScriptedProtocol client;
   Echo server;
   LoopbackPair pair(client, server);
   client.transport()->write("hello");
   EXPECT_EQ(client.transport()->write_buffer_size(), 5u);
-  EXPECT_EQ(server.received, "") << "nothing moves inside write()";
+  EXPECT_EQ(server.received(), "") << "nothing moves inside write()";
   EXPECT_GT(pair.pump(), 0u);
-  EXPECT_EQ(server.received, "hello");
-  EXPECT_EQ(client.received, "hello") << "and the echo came back in the same pump";
+  EXPECT_EQ(server.received(), "hello");
+  EXPECT_EQ(client.received(), "hello") << "and the echo came back in the same pump";
   EXPECT_EQ(client.transport()->write_buffer_size(), 0u);
   EXPECT_EQ(pair.pump(), 0u) << "nothing left";
 }
 
 TEST(Loopback, WritesMovedInOneStepArriveCoalescedWithoutRechunking) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   client.transport()->write("ab");
   client.transport()->write("cd");
   pair.pump();
-  EXPECT_THAT(server.chunks, ElementsAre("abcd"));
+  EXPECT_THAT(server.chunks(), ElementsAre("abcd"));
 }
 
 TEST(Loopback, RechunkingCutsDeliveriesIntoSeededPieces) {
   auto pieces = [](std::uint64_t seed) {
-    Recorder client("client"), server("server");
+    ScriptedProtocol client, server;
     LoopbackPair pair(client, server, {.seed = seed, .max_chunk = 4});
     client.transport()->write("the quick brown fox jumps over the lazy dog");
     pair.pump();
-    EXPECT_EQ(server.received, "the quick brown fox jumps over the lazy dog");
-    for (const std::string& chunk : server.chunks) {
+    EXPECT_EQ(server.received(), "the quick brown fox jumps over the lazy dog");
+    for (const std::string& chunk : server.chunks()) {
       EXPECT_GE(chunk.size(), 1u);
       EXPECT_LE(chunk.size(), 4u);
     }
-    return server.chunks;
+    return server.chunks();
   };
   std::vector<std::string> first = pieces(1);
   EXPECT_GE(first.size(), 11u) << "43 bytes in pieces of at most 4";
@@ -154,14 +116,13 @@ TEST(Loopback, RechunkingCutsDeliveriesIntoSeededPieces) {
 }
 
 // A line client and a line echo server that must reassemble lines from any chunking.
-class LineClient : public Recorder {
+class LineClient : public ScriptedProtocol {
  public:
-  explicit LineClient(std::vector<std::string> lines)
-      : Recorder("client"), lines_(std::move(lines)) {
-    on_made = [this] {
+  explicit LineClient(std::vector<std::string> lines) : lines_(std::move(lines)) {
+    on_made = [this](ScriptedProtocol&) {
       for (const std::string& line : lines_) transport()->write(line + "\n");
     };
-    on_data = [this](std::string_view data) {
+    on_data = [this](ScriptedProtocol&, std::string_view data) {
       buffer_ += data;
       for (std::size_t end; (end = buffer_.find('\n')) != std::string::npos;) {
         answers.push_back(buffer_.substr(0, end));
@@ -177,10 +138,10 @@ class LineClient : public Recorder {
   std::string buffer_;
 };
 
-class LineUpperServer : public Recorder {
+class LineUpperServer : public ScriptedProtocol {
  public:
-  LineUpperServer() : Recorder("server") {
-    on_data = [this](std::string_view data) {
+  LineUpperServer() {
+    on_data = [this](ScriptedProtocol&, std::string_view data) {
       buffer_ += data;
       for (std::size_t end; (end = buffer_.find('\n')) != std::string::npos;) {
         std::string line = buffer_.substr(0, end);
@@ -212,18 +173,18 @@ TEST(Loopback, ALineProtocolPairGivesIdenticalResultsUnderEveryChunking) {
                         {.seed = seed, .max_chunk = max_chunk, .bytes_per_step = seed % 5 * 17});
       pair.pump();
       ASSERT_EQ(client.answers, expected) << "seed " << seed << ", max_chunk " << max_chunk;
-      ASSERT_THAT(client.events, ElementsAre("client made", "client lost:done"))
+      ASSERT_THAT(lifecycle(client), ElementsAre("made", "lost:done"))
           << "seed " << seed << ", max_chunk " << max_chunk;
-      ASSERT_THAT(server.events, ElementsAre("server made", "server lost:done"));
+      ASSERT_THAT(lifecycle(server), ElementsAre("made", "lost:done"));
       if (max_chunk == 1) {
-        ASSERT_EQ(server.chunks.size(), server.received.size()) << "one byte per piece";
+        ASSERT_EQ(server.chunks().size(), server.received().size()) << "one byte per piece";
       }
     }
   }
 }
 
 TEST(Loopback, LoseConnectionSendsPendingBytesFirstThenBothSidesHearConnectionDone) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server, {.bytes_per_step = 2});
   client.request([](Transport& t) {
     t.write("bye!");
@@ -232,16 +193,16 @@ TEST(Loopback, LoseConnectionSendsPendingBytesFirstThenBothSidesHearConnectionDo
   });
   EXPECT_TRUE(client.transport()->disconnecting());
   pair.pump();
-  EXPECT_EQ(server.received, "bye!");
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:done"));
-  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:done"));
-  EXPECT_EQ(client.inside_requests, 0u) << "nothing is delivered inside a request";
+  EXPECT_EQ(server.received(), "bye!");
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:done"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "lost:done"));
+  EXPECT_EQ(client.callbacks_inside_requests(), 0u) << "nothing is delivered inside a request";
   EXPECT_FALSE(pair.client_transport().connected());
   EXPECT_TRUE(pair.client_transport().lost_reason()->is(errc::connection_done));
 }
 
 TEST(Loopback, AbortDropsPendingBytesAndThePeerHearsAReset) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   client.request([](Transport& t) {
     t.write("never sent");
@@ -249,16 +210,16 @@ TEST(Loopback, AbortDropsPendingBytesAndThePeerHearsAReset) {
   });
   EXPECT_EQ(client.transport()->write_buffer_size(), 0u);
   pair.pump();
-  EXPECT_EQ(server.received, "");
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:aborted"));
-  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:reset"));
-  EXPECT_EQ(client.inside_requests, 0u);
+  EXPECT_EQ(server.received(), "");
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:aborted"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "lost:lost"));
+  EXPECT_EQ(client.callbacks_inside_requests(), 0u);
 }
 
 // Regression: the closing side's buffer was dropped by the reset and its close then
 // completed as connection_done, a clean end that never happened (kit/transport.h, 4).
 TEST(Loopback, AResetWhileClosingWithBytesPendingIsAReset) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   server.transport()->pause_reading();
   client.request([](Transport& t) {
@@ -266,17 +227,17 @@ TEST(Loopback, AResetWhileClosingWithBytesPendingIsAReset) {
     t.lose_connection();
   });
   pair.pump();
-  EXPECT_THAT(client.events, ElementsAre("client made")) << "still waiting to send";
+  EXPECT_THAT(lifecycle(client), ElementsAre("made")) << "still waiting to send";
   server.transport()->abort_connection();
   pair.pump();
-  EXPECT_EQ(server.received, "");
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:reset"));
-  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:aborted"));
+  EXPECT_EQ(server.received(), "");
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:lost"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "lost:aborted"));
 }
 
 TEST(Loopback, AResetWhileHalfClosingWithBytesPendingIsAReset) {
-  Recorder client("client"), server("server");
-  client.on_read_lost = [] {};
+  ScriptedProtocol client, server;
+  client.on_read_lost = [](ScriptedProtocol&) {};
   LoopbackPair pair(client, server);
   server.transport()->pause_reading();
   server.transport()->half_close();
@@ -285,17 +246,17 @@ TEST(Loopback, AResetWhileHalfClosingWithBytesPendingIsAReset) {
     t.half_close();
   });
   pair.pump();
-  EXPECT_THAT(client.events, ElementsAre("client made", "client read_lost"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "read_lost"));
   server.transport()->abort_connection();
   pair.pump();
-  EXPECT_THAT(client.events, ElementsAre("client made", "client read_lost", "client lost:reset"));
-  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:aborted"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "read_lost", "lost:lost"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "lost:aborted"));
 }
 
 TEST(Loopback, HalfCloseGivesThePeerReadConnectionLostAndItMayStillAnswer) {
-  Recorder client("client"), server("server");
-  client.on_read_lost = [] {};
-  server.on_read_lost = [&] {
+  ScriptedProtocol client, server;
+  client.on_read_lost = [](ScriptedProtocol&) {};
+  server.on_read_lost = [&](ScriptedProtocol&) {
     server.transport()->write("answer");
     server.transport()->lose_connection();
   };
@@ -306,89 +267,89 @@ TEST(Loopback, HalfCloseGivesThePeerReadConnectionLostAndItMayStillAnswer) {
     t.write("dropped");
   });
   pair.pump();
-  EXPECT_EQ(server.received, "question");
-  EXPECT_EQ(client.received, "answer");
-  EXPECT_THAT(server.events, ElementsAre("server made", "server read_lost", "server lost:done"));
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:done"));
-  EXPECT_EQ(client.inside_requests, 0u);
+  EXPECT_EQ(server.received(), "question");
+  EXPECT_EQ(client.received(), "answer");
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "read_lost", "lost:done"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:done"));
+  EXPECT_EQ(client.callbacks_inside_requests(), 0u);
 }
 
 TEST(Loopback, WhenBothSidesHalfCloseBothHearConnectionDone) {
-  Recorder client("client"), server("server");
-  client.on_read_lost = [] {};
-  server.on_read_lost = [&] { server.transport()->half_close(); };
+  ScriptedProtocol client, server;
+  client.on_read_lost = [](ScriptedProtocol&) {};
+  server.on_read_lost = [&](ScriptedProtocol&) { server.transport()->half_close(); };
   LoopbackPair pair(client, server);
   client.transport()->half_close();
   pair.pump();
-  EXPECT_THAT(server.events, ElementsAre("server made", "server read_lost", "server lost:done"));
-  EXPECT_THAT(client.events, ElementsAre("client made", "client read_lost", "client lost:done"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "read_lost", "lost:done"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "read_lost", "lost:done"));
 }
 
 TEST(Loopback, TheDefaultReadConnectionLostClosesTheOtherSideToo) {
-  Recorder client("client"), server("server");
-  client.on_read_lost = [] {};
+  ScriptedProtocol client, server;
+  client.on_read_lost = [](ScriptedProtocol&) {};
   LoopbackPair pair(client, server);
   client.transport()->half_close();
   pair.pump();
-  EXPECT_THAT(server.events, ElementsAre("server made", "server read_lost", "server lost:done"));
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:done"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "read_lost", "lost:done"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:done"));
 }
 
 TEST(Loopback, AClosingSideReadsNoMore) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   server.transport()->lose_connection();
   client.transport()->write("too late");
   pair.pump();
-  EXPECT_EQ(server.received, "");
-  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:done"));
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:done"));
+  EXPECT_EQ(server.received(), "");
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "lost:done"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:done"));
 }
 
 TEST(Loopback, PausedReadingLeavesBytesInTheWritersBufferUntilResumed) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   server.transport()->pause_reading();
   EXPECT_TRUE(pair.server_transport().reading_paused());
   client.transport()->write("waiting");
   EXPECT_EQ(pair.pump(), 0u);
-  EXPECT_EQ(server.received, "");
+  EXPECT_EQ(server.received(), "");
   EXPECT_EQ(client.transport()->write_buffer_size(), 7u) << "as in a full kernel buffer";
   server.transport()->resume_reading();
   pair.pump();
-  EXPECT_EQ(server.received, "waiting");
+  EXPECT_EQ(server.received(), "waiting");
 }
 
 TEST(Loopback, APauseInsideDataReceivedHoldsTheRestOfThatDelivery) {
-  Recorder client("client"), server("server");
-  server.on_data = [&](std::string_view) {
-    if (server.chunks.size() == 2) server.transport()->pause_reading();
+  ScriptedProtocol client, server;
+  server.on_data = [&](ScriptedProtocol&, std::string_view) {
+    if (server.chunks().size() == 2) server.transport()->pause_reading();
   };
   LoopbackPair pair(client, server, {.seed = 3, .max_chunk = 2});
   client.transport()->write("0123456789");
   pair.pump();
-  EXPECT_EQ(server.chunks.size(), 2u);
-  EXPECT_EQ(client.transport()->write_buffer_size(), 10u - server.received.size());
+  EXPECT_EQ(server.chunks().size(), 2u);
+  EXPECT_EQ(client.transport()->write_buffer_size(), 10u - server.received().size());
   server.transport()->resume_reading();
   pair.pump();
-  EXPECT_EQ(server.received, "0123456789") << "nothing lost, nothing reordered";
+  EXPECT_EQ(server.received(), "0123456789") << "nothing lost, nothing reordered";
 }
 
 TEST(Loopback, APausedSideHearsOfThePeersCloseOnlyAfterResuming) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   server.transport()->pause_reading();
   client.transport()->lose_connection();
   pair.pump();
-  EXPECT_THAT(client.events, ElementsAre("client made", "client lost:done"));
-  EXPECT_THAT(server.events, ElementsAre("server made"));
+  EXPECT_THAT(lifecycle(client), ElementsAre("made", "lost:done"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made"));
   server.transport()->resume_reading();
   pair.pump();
-  EXPECT_THAT(server.events, ElementsAre("server made", "server lost:done"));
+  EXPECT_THAT(lifecycle(server), ElementsAre("made", "lost:done"));
 }
 
 TEST(Loopback, WaterMarksPauseAndResumeTheProducerAsThePumpDrains) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server, {.bytes_per_step = 10});
   ProducerLog producer;
   client.transport()->set_write_buffer_limits(30, 10);
@@ -406,11 +367,11 @@ TEST(Loopback, WaterMarksPauseAndResumeTheProducerAsThePumpDrains) {
   EXPECT_THAT(producer.events, ElementsAre("pause", "resume"));
   EXPECT_FALSE(pair.client_transport().producer_paused());
   pair.pump();
-  EXPECT_EQ(server.received.size(), 50u);
+  EXPECT_EQ(server.received().size(), 50u);
 }
 
 TEST(Loopback, TheProducerIsStoppedWhenTheConnectionEnds) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair pair(client, server);
   ProducerLog producer;
   client.transport()->register_producer(producer);
@@ -426,9 +387,11 @@ TEST(Loopback, TheProducerIsStoppedWhenTheConnectionEnds) {
 }
 
 TEST(Loopback, PeerAndHostAreValidInsideConnectionLost) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   Address peer_inside;
-  server.on_lost = [&](const Failure&) { peer_inside = server.transport()->peer(); };
+  server.on_lost = [&](ScriptedProtocol&, const Failure&) {
+    peer_inside = server.transport()->peer();
+  };
   LoopbackPair pair(client, server);
   client.transport()->lose_connection();
   pair.pump();
@@ -436,15 +399,15 @@ TEST(Loopback, PeerAndHostAreValidInsideConnectionLost) {
 }
 
 // Answers every byte with a byte: two of them never settle.
-class PingPong : public Recorder {
+class PingPong : public ScriptedProtocol {
  public:
-  explicit PingPong(std::string name) : Recorder(std::move(name)) {
-    on_data = [this](std::string_view) { transport()->write("."); };
+  PingPong() {
+    on_data = [this](ScriptedProtocol&, std::string_view) { transport()->write("."); };
   }
 };
 
 TEST(Loopback, APairThatNeverSettlesThrowsRunawayNamingThePair) {
-  PingPong client("client"), server("server");
+  PingPong client, server;
   LoopbackPair pair(client, server, {.max_rounds = 500});
   client.transport()->write(".");
   try {
@@ -457,10 +420,10 @@ TEST(Loopback, APairThatNeverSettlesThrowsRunawayNamingThePair) {
 }
 
 TEST(Loopback, PumpingFromInsideACallbackIsRefused) {
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   LoopbackPair* pair_ptr = nullptr;
   bool refused = false;
-  server.on_data = [&](std::string_view) {
+  server.on_data = [&](ScriptedProtocol&, std::string_view) {
     try {
       pair_ptr->pump();
     } catch (const std::logic_error&) {
@@ -476,9 +439,9 @@ TEST(Loopback, PumpingFromInsideACallbackIsRefused) {
 
 TEST(Loopback, WithAClockWorkDeferredWithZeroDelayTakesPart) {
   FakeClock clock;
-  Recorder client("client"), server("server");
+  ScriptedProtocol client, server;
   DelayedCall deferred;
-  server.on_data = [&](std::string_view data) {
+  server.on_data = [&](ScriptedProtocol&, std::string_view data) {
     std::string copy(data);
     deferred = clock.call_later(Duration::zero(),
                                 [&server, copy] { server.transport()->write("later:" + copy); });
@@ -486,7 +449,7 @@ TEST(Loopback, WithAClockWorkDeferredWithZeroDelayTakesPart) {
   LoopbackPair pair(client, server, {.clock = &clock});
   client.transport()->write("x");
   pair.pump();
-  EXPECT_EQ(client.received, "later:x");
+  EXPECT_EQ(client.received(), "later:x");
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "fakes/fake_clock.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::fakes {
 namespace {
@@ -18,56 +19,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A protocol that records its callbacks as text and runs the test's script in them.
-class ScriptedProtocol : public Protocol {
- public:
-  std::function<void()> on_made;
-  std::function<void(std::string_view)> on_data;
-  std::function<void()> on_read_lost;  // empty: Protocol's default (close)
-  std::function<void(const Failure&)> on_lost;
-
-  void connection_made() override {
-    events.push_back("made");
-    if (on_made) on_made();
-  }
-  void data_received(std::string_view data) override {
-    events.push_back("data:" + std::string(data));
-    if (on_data) on_data(data);
-  }
-  void read_connection_lost() override {
-    events.push_back("read_lost");
-    if (on_read_lost) {
-      on_read_lost();
-    } else {
-      Protocol::read_connection_lost();
-    }
-  }
-  void connection_lost(const Failure& reason) override {
-    events.push_back(reason.is(errc::connection_done)      ? "lost:done"
-                     : reason.is(errc::connection_aborted) ? "lost:aborted"
-                     : reason.is(errc::connection_lost)    ? "lost:lost"
-                                                           : "lost:" + reason.what());
-    if (on_lost) on_lost(reason);
-  }
-
-  // lose_connection / abort_connection, noting whether a callback came from inside.
-  void lose_connection() {
-    request([&] { transport()->lose_connection(); });
-  }
-  void abort_connection() {
-    request([&] { transport()->abort_connection(); });
-  }
-
-  std::vector<std::string> events;
-  int callbacks_inside_requests = 0;
-
- private:
-  void request(const std::function<void()>& fn) {
-    const std::size_t before = events.size();
-    fn();
-    callbacks_inside_requests += static_cast<int>(events.size() - before);
-  }
-};
+using testing::ScriptedProtocol;
 
 class CountingProducer : public Producer {
  public:
@@ -80,7 +32,7 @@ class CountingProducer : public Producer {
 TEST(StringTransport, ValueClearAndTake) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_made = [&] { protocol.transport()->write("hello "); };
+  protocol.on_made = [&](ScriptedProtocol&) { protocol.transport()->write("hello "); };
   transport.connect(protocol);
   transport.write("world");
   std::array<std::string_view, 2> pieces{"!", "?"};
@@ -118,24 +70,24 @@ TEST(StringTransport, ConnectDeliversConnectionMadeAndData) {
   transport.receive("abc");
   transport.receive("");  // nothing to deliver
   transport.receive("def");
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:abc", "data:def"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:abc", "data:def"));
 }
 
 TEST(StringTransport, LoseConnectionGivesConnectionDoneAfterTheDrivingCallReturns) {
   StringTransport transport;
   ScriptedProtocol protocol;
   std::vector<std::string> seen_after_request;
-  protocol.on_data = [&](std::string_view) {
+  protocol.on_data = [&](ScriptedProtocol&, std::string_view) {
     protocol.lose_connection();
-    seen_after_request = protocol.events;
+    seen_after_request = protocol.events();
     EXPECT_TRUE(protocol.transport()->disconnecting());
     protocol.transport()->write("dropped");
   };
   transport.connect(protocol);
   transport.receive("quit");
   EXPECT_THAT(seen_after_request, ElementsAre("made", "data:quit")) << "nothing inside";
-  EXPECT_EQ(protocol.callbacks_inside_requests, 0);
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:quit", "lost:done"));
+  EXPECT_EQ(protocol.callbacks_inside_requests(), 0u);
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:quit", "lost:done"));
   EXPECT_FALSE(transport.connected());
   EXPECT_FALSE(transport.aborted());
   EXPECT_EQ(transport.value(), "") << "a write after lose_connection is dropped";
@@ -147,15 +99,15 @@ TEST(StringTransport, LoseConnectionGivesConnectionDoneAfterTheDrivingCallReturn
 TEST(StringTransport, AbortConnectionGivesConnectionAborted) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_data = [&](std::string_view) {
+  protocol.on_data = [&](ScriptedProtocol&, std::string_view) {
     protocol.transport()->write("sent before");
     protocol.abort_connection();
     protocol.transport()->write("dropped");
   };
   transport.connect(protocol);
   transport.receive("x");
-  EXPECT_EQ(protocol.callbacks_inside_requests, 0);
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:x", "lost:aborted"));
+  EXPECT_EQ(protocol.callbacks_inside_requests(), 0u);
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:x", "lost:aborted"));
   EXPECT_TRUE(transport.aborted());
   EXPECT_EQ(transport.value(), "sent before");
   EXPECT_TRUE(transport.lost_reason()->is(errc::connection_aborted));
@@ -164,10 +116,10 @@ TEST(StringTransport, AbortConnectionGivesConnectionAborted) {
 TEST(StringTransport, CloseAskedInConnectionMadeCompletesWhenConnectReturns) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_made = [&] { protocol.lose_connection(); };
+  protocol.on_made = [&](ScriptedProtocol&) { protocol.lose_connection(); };
   transport.connect(protocol);
-  EXPECT_EQ(protocol.callbacks_inside_requests, 0);
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:done"));
+  EXPECT_EQ(protocol.callbacks_inside_requests(), 0u);
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:done"));
 }
 
 TEST(StringTransport, CloseAskedInAFakeClockCallCompletesRightAfterItInTheSameAdvance) {
@@ -178,14 +130,14 @@ TEST(StringTransport, CloseAskedInAFakeClockCallCompletesRightAfterItInTheSameAd
   std::vector<std::string> seen_after_request;
   DelayedCall timeout = clock.call_later(seconds(5), [&] {
     protocol.lose_connection();
-    seen_after_request = protocol.events;
+    seen_after_request = protocol.events();
   });
-  DelayedCall later = clock.call_later(seconds(6), [&] { protocol.events.push_back("t=6"); });
+  DelayedCall later = clock.call_later(seconds(6), [&] { protocol.events().push_back("t=6"); });
   TimePoint lost_at{};
-  protocol.on_lost = [&](const Failure&) { lost_at = clock.now(); };
+  protocol.on_lost = [&](ScriptedProtocol&, const Failure&) { lost_at = clock.now(); };
   clock.advance(seconds(10));
   EXPECT_THAT(seen_after_request, ElementsAre("made")) << "not inside lose_connection()";
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:done", "t=6"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:done", "t=6"));
   EXPECT_EQ(lost_at, TimePoint(seconds(5)));
 }
 
@@ -200,7 +152,7 @@ TEST(StringTransport, WritesAfterHalfCloseAreDropped) {
   EXPECT_EQ(transport.value(), "a");
   EXPECT_TRUE(transport.connected()) << "reading goes on";
   transport.receive("still reading");
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:still reading"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:still reading"));
 }
 
 TEST(StringTransport, PausedReadingQueuesDataAndDeliversItOnResume) {
@@ -211,10 +163,10 @@ TEST(StringTransport, PausedReadingQueuesDataAndDeliversItOnResume) {
   EXPECT_TRUE(transport.reading_paused());
   transport.receive("one");
   transport.receive("two");
-  EXPECT_THAT(protocol.events, ElementsAre("made"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made"));
   transport.resume_reading();
   EXPECT_FALSE(transport.reading_paused());
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:one", "data:two"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:one", "data:two"));
 }
 
 TEST(StringTransport, AProtocolThatPausesInDataReceivedGetsTheRestAfterItResumes) {
@@ -222,12 +174,12 @@ TEST(StringTransport, AProtocolThatPausesInDataReceivedGetsTheRestAfterItResumes
   StringTransport transport;
   ScriptedProtocol protocol;
   DelayedCall resume;
-  protocol.on_data = [&](std::string_view data) {
+  protocol.on_data = [&](ScriptedProtocol&, std::string_view data) {
     if (data == "first") {
       protocol.transport()->pause_reading();
       resume = clock.call_later(seconds(1), [&] {
         protocol.transport()->resume_reading();
-        protocol.events.push_back("resumed");  // still inside the timer: data comes after
+        protocol.events().push_back("resumed");  // still inside the timer: data comes after
       });
     }
   };
@@ -235,10 +187,10 @@ TEST(StringTransport, AProtocolThatPausesInDataReceivedGetsTheRestAfterItResumes
   transport.receive("first");
   transport.receive("second");
   transport.receive_eof();
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:first"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:first"));
   clock.advance(seconds(1));
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:first", "resumed", "data:second",
-                                           "read_lost", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:first", "resumed", "data:second",
+                                             "read_lost", "lost:done"));
 }
 
 TEST(StringTransport, HeldWritesPauseTheProducerAboveHighWaterAndResumeItAtLowWater) {
@@ -278,18 +230,18 @@ TEST(StringTransport, LoseConnectionWaitsForHeldWrites) {
   ScriptedProtocol protocol;
   transport.connect(protocol);
   transport.hold_writes(true);
-  protocol.on_data = [&](std::string_view) {
+  protocol.on_data = [&](ScriptedProtocol&, std::string_view) {
     protocol.transport()->write("bye");
     protocol.lose_connection();
   };
   transport.receive("quit");
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:quit")) << "bytes still held";
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:quit")) << "bytes still held";
   EXPECT_TRUE(transport.disconnecting());
   transport.deliver_held(2);
   EXPECT_TRUE(transport.connected());
   transport.deliver_held();
   EXPECT_EQ(transport.value(), "bye");
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:quit", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:quit", "lost:done"));
 }
 
 TEST(StringTransport, AbortDropsHeldWrites) {
@@ -297,12 +249,12 @@ TEST(StringTransport, AbortDropsHeldWrites) {
   ScriptedProtocol protocol;
   transport.connect(protocol);
   transport.hold_writes(true);
-  protocol.on_data = [&](std::string_view) {
+  protocol.on_data = [&](ScriptedProtocol&, std::string_view) {
     protocol.transport()->write("never sent");
     protocol.abort_connection();
   };
   transport.receive("x");
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:x", "lost:aborted"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:x", "lost:aborted"));
   EXPECT_EQ(transport.write_buffer_size(), 0u);
   transport.deliver_held();
   EXPECT_EQ(transport.value(), "");
@@ -328,30 +280,30 @@ TEST(StringTransport, ReceiveEofCallsReadConnectionLostWhoseDefaultCloses) {
   transport.connect(protocol);
   transport.receive("last");
   transport.receive_eof();
-  EXPECT_THAT(protocol.events, ElementsAre("made", "data:last", "read_lost", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "data:last", "read_lost", "lost:done"));
 }
 
 TEST(StringTransport, AHalfCloseableProtocolKeepsWritingUntilItHalfClosesToo) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_read_lost = [&] { protocol.transport()->write("answer"); };
+  protocol.on_read_lost = [&](ScriptedProtocol&) { protocol.transport()->write("answer"); };
   transport.connect(protocol);
   transport.receive_eof();
   EXPECT_TRUE(transport.connected()) << "our direction is still open";
   transport.write("more");
   transport.half_close();  // both directions shut now
-  EXPECT_THAT(protocol.events, ElementsAre("made", "read_lost", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "read_lost", "lost:done"));
   EXPECT_EQ(transport.value(), "answermore");
 }
 
 TEST(StringTransport, EofAfterOurHalfCloseEndsTheConnection) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_read_lost = [] {};  // a half-closeable protocol
+  protocol.on_read_lost = [](ScriptedProtocol&) {};  // a half-closeable protocol
   transport.connect(protocol);
   transport.half_close();
   transport.receive_eof();
-  EXPECT_THAT(protocol.events, ElementsAre("made", "read_lost", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "read_lost", "lost:done"));
 }
 
 TEST(StringTransport, LoseFromPeerGivesTheReason) {
@@ -361,7 +313,7 @@ TEST(StringTransport, LoseFromPeerGivesTheReason) {
   transport.connect(protocol);
   transport.register_producer(producer);
   transport.lose_from_peer();
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:lost"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:lost"));
   EXPECT_THAT(producer.events, ElementsAre("stop")) << "the producer is stopped";
   EXPECT_EQ(transport.producer(), nullptr);
 
@@ -369,14 +321,14 @@ TEST(StringTransport, LoseFromPeerGivesTheReason) {
   ScriptedProtocol second;
   other.connect(second);
   other.lose_from_peer(Failure(errc::connection_done));
-  EXPECT_THAT(second.events, ElementsAre("made", "lost:done"));
+  EXPECT_THAT(second.events(), ElementsAre("made", "lost:done"));
 }
 
 TEST(StringTransport, PeerAndHostAreStillValidInsideConnectionLost) {
   StringTransport transport(Address::tcp("::1", 4000), Address::tcp("::1", 5000));
   ScriptedProtocol protocol;
   Address peer, host;
-  protocol.on_lost = [&](const Failure&) {
+  protocol.on_lost = [&](ScriptedProtocol&, const Failure&) {
     peer = protocol.transport()->peer();
     host = protocol.transport()->host();
   };
@@ -409,13 +361,13 @@ TEST(StringTransport, IsStrictAboutDrivingAConnectionThatIsNotThere) {
   }
   EXPECT_THROW(transport.receive_eof(), std::logic_error);
   EXPECT_THROW(transport.lose_from_peer(), std::logic_error);
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:lost")) << "nothing after the end";
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:lost")) << "nothing after the end";
 }
 
 TEST(StringTransport, IsStrictAboutEofAndProducers) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_read_lost = [] {};
+  protocol.on_read_lost = [](ScriptedProtocol&) {};
   transport.connect(protocol);
   transport.receive_eof();
   EXPECT_THROW(transport.receive("late"), std::logic_error);
@@ -445,10 +397,10 @@ TEST(StringTransport, DriveMakesProtocolCodeTheTestCallsADrivingCall) {
   std::vector<std::string> seen_after_request;
   StringTransport::drive([&] {
     protocol.lose_connection();
-    seen_after_request = protocol.events;
+    seen_after_request = protocol.events();
   });
   EXPECT_THAT(seen_after_request, ElementsAre("made"));
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:done"));
 }
 
 TEST(StringTransport, ARequestOnAnotherTransportWaitsForTheOutermostDrivingCall) {
@@ -460,18 +412,18 @@ TEST(StringTransport, ARequestOnAnotherTransportWaitsForTheOutermostDrivingCall)
   second.connect(victim);
   third.connect(listener);
   std::vector<std::string> victim_seen_inside, listener_seen_inside;
-  reader.on_data = [&](std::string_view) {
+  reader.on_data = [&](ScriptedProtocol&, std::string_view) {
     victim.lose_connection();
     third.receive("relayed");
-    victim_seen_inside = victim.events;
-    listener_seen_inside = listener.events;
+    victim_seen_inside = victim.events();
+    listener_seen_inside = listener.events();
   };
   first.receive("kick");
   EXPECT_THAT(victim_seen_inside, ElementsAre("made"));
   EXPECT_THAT(listener_seen_inside, ElementsAre("made"));
-  EXPECT_THAT(victim.events, ElementsAre("made", "lost:done"));
-  EXPECT_THAT(listener.events, ElementsAre("made", "data:relayed"));
-  EXPECT_EQ(victim.callbacks_inside_requests, 0);
+  EXPECT_THAT(victim.events(), ElementsAre("made", "lost:done"));
+  EXPECT_THAT(listener.events(), ElementsAre("made", "data:relayed"));
+  EXPECT_EQ(victim.callbacks_inside_requests(), 0u);
 }
 
 TEST(StringTransport, WithAClockARequestFromOutsideAnyCallCompletesOnTheNextAdvance) {
@@ -481,10 +433,10 @@ TEST(StringTransport, WithAClockARequestFromOutsideAnyCallCompletesOnTheNextAdva
   ScriptedProtocol protocol;
   transport.connect(protocol);
   protocol.lose_connection();  // as if the test called protocol code directly
-  EXPECT_THAT(protocol.events, ElementsAre("made"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made"));
   EXPECT_EQ(clock.pending(), 1u);
   clock.advance(seconds(0));
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:done"));
 }
 
 TEST(StringTransport, WithoutAClockARequestFromOutsideAnyCallCompletesAtOnce) {
@@ -492,14 +444,14 @@ TEST(StringTransport, WithoutAClockARequestFromOutsideAnyCallCompletesAtOnce) {
   ScriptedProtocol protocol;
   transport.connect(protocol);
   transport.lose_connection();  // the test itself asks
-  EXPECT_THAT(protocol.events, ElementsAre("made", "lost:done"));
+  EXPECT_THAT(protocol.events(), ElementsAre("made", "lost:done"));
 }
 
 TEST(StringTransport, OnLostRunsRightAfterConnectionLost) {
   StringTransport transport;
   ScriptedProtocol protocol;
   std::vector<std::string> order;
-  protocol.on_lost = [&](const Failure&) { order.push_back("protocol"); };
+  protocol.on_lost = [&](ScriptedProtocol&, const Failure&) { order.push_back("protocol"); };
   transport.set_on_lost([&](const Failure& reason) {
     order.push_back("owner:" + std::string(reason.is(errc::connection_aborted) ? "aborted" : "?"));
     EXPECT_EQ(transport.protocol(), nullptr) << "the owner may destroy the protocol now";
@@ -512,7 +464,7 @@ TEST(StringTransport, OnLostRunsRightAfterConnectionLost) {
 TEST(StringTransport, AnExceptionFromTheProtocolLeavesTheTransportUsable) {
   StringTransport transport;
   ScriptedProtocol protocol;
-  protocol.on_data = [](std::string_view data) {
+  protocol.on_data = [](ScriptedProtocol&, std::string_view data) {
     if (data == "bad") throw std::runtime_error("protocol bug");
   };
   transport.connect(protocol);
@@ -522,7 +474,7 @@ TEST(StringTransport, AnExceptionFromTheProtocolLeavesTheTransportUsable) {
   EXPECT_THROW(transport.resume_reading(), std::runtime_error);
   transport.receive("next");  // the queued "good" first, then this
   transport.lose_connection();
-  EXPECT_THAT(protocol.events,
+  EXPECT_THAT(protocol.events(),
               ElementsAre("made", "data:bad", "data:good", "data:next", "lost:done"));
 }
 

@@ -5,9 +5,9 @@
 
 #include "examples/daytime/daytime_protocol.h"
 #include "fakes/string_transport.h"
-#include "kit/client_factory.h"
 #include "kit/factory.h"
 #include "kit/live/live_reactor.h"
+#include "testing/live/live_client.h"
 #include "testing/log_capture.h"
 
 namespace examples {
@@ -29,32 +29,18 @@ TEST(Daytime, WritesTheTimeClosesAndLogsTheClient) {
   EXPECT_EQ(log.entries()[0].message, "daytime: client tcp:192.168.1.1:54321");
 }
 
-class Reader : public kit::Protocol {
- public:
-  explicit Reader(std::string& text) : text_(text) {}
-  void data_received(std::string_view data) override { text_.append(data); }
-
- private:
-  std::string& text_;
-};
-
 TEST(Daytime, ServesLiveAndLogsEachClient) {
   kit::testing::LogCapture log;
   kit::live::LiveReactor reactor;
   kit::FunctionFactory factory(
       [](const kit::Address&) { return std::make_unique<DaytimeProtocol>(fixed_time); });
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", factory);
-  std::string text;
-  int ended = 0;
-  kit::FunctionClientFactory client(
-      [&](const kit::Address&) { return std::make_unique<Reader>(text); });
-  client.on_lost = [&](kit::Connector&, const kit::Failure&) { ++ended; };
-  client.on_failed = [&](kit::Connector&, const kit::Failure&) { ++ended; };
-  const std::string address = "127.0.0.1:" + std::to_string(port->address().port());
-  auto first = reactor.connect(address, client);
-  auto second = reactor.connect(address, client);
-  ASSERT_TRUE(reactor.run_until([&] { return ended == 2; }, 10s));
-  EXPECT_EQ(text, fixed_time() + "\r\n" + fixed_time() + "\r\n");
+  kit::testing::LiveClient first(reactor, kit::testing::endpoint_of(*port), "");
+  kit::testing::LiveClient second(reactor, kit::testing::endpoint_of(*port), "");
+  ASSERT_TRUE(first.wait_closed(10s));
+  ASSERT_TRUE(second.wait_closed(10s));
+  EXPECT_EQ(first.received(), fixed_time() + "\r\n");
+  EXPECT_EQ(second.received(), fixed_time() + "\r\n");
   std::vector<std::string> infos;
   for (const auto& entry : log.entries()) {
     if (entry.level == kit::LogLevel::info) infos.push_back(entry.message.substr(0, 30));

@@ -16,25 +16,23 @@
 #include <vector>
 
 #include "kit/failure.h"
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/wait_for.h"
 #include "testing/log_capture.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::live {
 namespace {
 
 using std::chrono::milliseconds;
+using testing::ConnectionHistory;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr Duration bound = std::chrono::seconds(20);
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
+using testing::wait_for;
 
 class LiveReactorTest : public ::testing::Test {
  protected:
-  ::testing::AssertionResult wait_for(const std::function<bool()>& done, const char* what) {
-    if (reactor.run_until(done, bound)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "timed out waiting for " << what;
-  }
-
   // Opens `count` client connections to a server on 127.0.0.1 and waits until both ends
   // of each are up.
   std::unique_ptr<ListeningPort> connect_pairs(int count) {
@@ -42,6 +40,7 @@ class LiveReactorTest : public ::testing::Test {
     for (int i = 0; i < count; ++i)
       connectors.push_back(reactor.connect(port->description(), client));
     EXPECT_TRUE(wait_for(
+        reactor,
         [&] {
           return server.made() == static_cast<std::size_t>(count) &&
                  client.made() == static_cast<std::size_t>(count);
@@ -84,7 +83,8 @@ TEST_F(LiveReactorTest, DelayedCallsRunInDeadlineOrderAndNeverEarly) {
   at(40, "c");
   at(0, "d");
   at(0, "e");
-  ASSERT_TRUE(wait_for([&] { return order.size() == 5; }, "every call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return order.size() == 5; }, "every call"));
   EXPECT_THAT(order, ElementsAre("d", "e", "b", "c", "a"));
 }
 
@@ -93,7 +93,8 @@ TEST_F(LiveReactorTest, ACallScheduledEarlierThanThePendingOnesRearmsTheTimer) {
   bool soon = false;
   DelayedCall far = reactor.call_later(std::chrono::hours(1), [&] { late = true; });
   DelayedCall near = reactor.call_later(milliseconds(10), [&] { soon = true; });
-  ASSERT_TRUE(wait_for([&] { return soon; }, "the near call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return soon; }, "the near call"));
   EXPECT_FALSE(late);
   EXPECT_TRUE(far.active());
 }
@@ -103,7 +104,8 @@ TEST_F(LiveReactorTest, ACallCenturiesAheadWaitsQuietly) {
   bool near_ran = false;
   DelayedCall far = reactor.call_later(std::chrono::hours(24 * 365 * 200), [&] { far_ran = true; });
   DelayedCall near = reactor.call_later(milliseconds(5), [&] { near_ran = true; });
-  ASSERT_TRUE(wait_for([&] { return near_ran; }, "the near call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return near_ran; }, "the near call"));
   EXPECT_FALSE(far_ran);
   EXPECT_TRUE(far.active());
 }
@@ -119,7 +121,8 @@ TEST_F(LiveReactorTest, CancelledAndDroppedCallsNeverRun) {
   DelayedCall last = reactor.call_later(milliseconds(30), [&] { marker = true; });
   EXPECT_TRUE(cancelled.cancel());
   EXPECT_FALSE(cancelled.active());
-  ASSERT_TRUE(wait_for([&] { return marker; }, "the marker call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return marker; }, "the marker call"));
   EXPECT_FALSE(cancelled_ran);
   EXPECT_FALSE(dropped_ran);
 }
@@ -129,7 +132,8 @@ TEST_F(LiveReactorTest, ResetMovesACallLater) {
   DelayedCall moved = reactor.call_later(milliseconds(5), [&] { order.push_back("moved"); });
   DelayedCall fixed = reactor.call_later(milliseconds(30), [&] { order.push_back("fixed"); });
   moved.reset(milliseconds(80));
-  ASSERT_TRUE(wait_for([&] { return order.size() == 2; }, "both calls"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return order.size() == 2; }, "both calls"));
   EXPECT_THAT(order, ElementsAre("fixed", "moved"));
 }
 
@@ -138,7 +142,8 @@ TEST_F(LiveReactorTest, ExceptionInADelayedCallIsLoggedAndTheReactorGoesOn) {
   bool after = false;
   DelayedCall bad = reactor.call_later(milliseconds(1), [] { throw std::runtime_error("tick"); });
   DelayedCall good = reactor.call_later(milliseconds(10), [&] { after = true; });
-  ASSERT_TRUE(wait_for([&] { return after; }, "the call after the throwing one"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return after; }, "the call after the throwing one"));
   EXPECT_THAT(log.errors(), ElementsAre(HasSubstr("tick")));
 }
 
@@ -152,7 +157,8 @@ TEST_F(LiveReactorTest, CallSoonRunsInOrderAfterTheCurrentCallbackReturns) {
     order.push_back("first returns");
   });
   reactor.call_soon([&] { order.push_back("second"); });
-  ASSERT_TRUE(wait_for([&] { return order.size() == 4; }, "every call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return order.size() == 4; }, "every call"));
   EXPECT_THAT(order, ElementsAre("first", "first returns", "second", "queued by first"));
 }
 
@@ -161,7 +167,8 @@ TEST_F(LiveReactorTest, ExceptionInCallSoonIsLogged) {
   bool after = false;
   reactor.call_soon([] { throw std::runtime_error("soon"); });
   reactor.call_soon([&] { after = true; });
-  ASSERT_TRUE(wait_for([&] { return after; }, "the next call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return after; }, "the next call"));
   EXPECT_THAT(log.errors(), ElementsAre(HasSubstr("soon")));
 }
 
@@ -182,7 +189,8 @@ TEST_F(LiveReactorTest, CallFromThreadRunsEveryCallOnTheReactorThread) {
       }
     });
   }
-  ASSERT_TRUE(wait_for([&] { return ran == threads * calls; }, "every call"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return ran == threads * calls; }, "every call"));
   for (auto& worker : workers) worker.join();
   EXPECT_TRUE(all_on_reactor_thread);
 }
@@ -205,9 +213,11 @@ TEST_F(LiveReactorTest, SignalsRunTheHandlerOnTheReactor) {
   std::vector<int> seen;
   reactor.on_signals({SIGTERM, SIGINT}, [&](int signal) { seen.push_back(signal); });
   std::raise(SIGTERM);
-  ASSERT_TRUE(wait_for([&] { return seen.size() == 1; }, "SIGTERM"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return seen.size() == 1; }, "SIGTERM"));
   std::raise(SIGINT);
-  ASSERT_TRUE(wait_for([&] { return seen.size() == 2; }, "SIGINT"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return seen.size() == 2; }, "SIGINT"));
   EXPECT_THAT(seen, ElementsAre(SIGTERM, SIGINT));
 }
 
@@ -227,13 +237,13 @@ TEST_F(LiveReactorTest, StopAbortsOpenConnectionsAndRunReturns) {
   reactor.call_soon([&] { reactor.stop(); });
   reactor.run();
   EXPECT_EQ(reactor.open_connections(), 0u);
-  for (const auto& record : server.records) {
-    ASSERT_TRUE(record->has_lost());
-    EXPECT_TRUE(record->lost->is(errc::connection_aborted)) << record->lost->what();
+  for (const auto& history : server.histories) {
+    ASSERT_TRUE(history->has_lost());
+    EXPECT_TRUE(history->lost->is(errc::connection_aborted)) << history->lost->what();
   }
-  for (const auto& record : client.records) {
-    ASSERT_TRUE(record->has_lost());
-    EXPECT_TRUE(record->lost->is(errc::connection_aborted)) << record->lost->what();
+  for (const auto& history : client.histories) {
+    ASSERT_TRUE(history->has_lost());
+    EXPECT_TRUE(history->lost->is(errc::connection_aborted)) << history->lost->what();
   }
   EXPECT_EQ(client.client_lost.size(), 2u);
 }
@@ -262,22 +272,23 @@ TEST_F(LiveReactorTest, ShutdownClosesPoliteConnectionsAndAbortsTheRestAfterTheG
   reactor.run();
   const TimePoint ended = reactor.now();
 
-  const Record& polite = *server.records[0];
-  const Record& stubborn = *server.records[1];
-  EXPECT_THAT(polite.events, ElementsAre("made", "stop", "lost"));
+  const ConnectionHistory& polite = *server.histories[0];
+  const ConnectionHistory& stubborn = *server.histories[1];
+  EXPECT_THAT(polite.callbacks(), ElementsAre("made", "stop", "lost"));
   EXPECT_TRUE(polite.lost->is(errc::connection_done)) << polite.lost->what();
   EXPECT_LT(polite_closed - asked, grace) << "the polite connection waited for the grace period";
-  EXPECT_THAT(stubborn.events, ElementsAre("made", "stop", "read_lost", "lost"));
+  EXPECT_THAT(stubborn.callbacks(), ElementsAre("made", "stop", "read_lost", "lost"));
   EXPECT_TRUE(stubborn.lost->is(errc::connection_aborted)) << stubborn.lost->what();
   EXPECT_GE(ended - asked, grace);
-  for (const auto& record : client.records) {
-    EXPECT_THAT(record->events, ElementsAre("made", "stop", "lost"));
+  for (const auto& history : client.histories) {
+    EXPECT_THAT(history->callbacks(), ElementsAre("made", "stop", "lost"));
   }
   EXPECT_EQ(reactor.open_connections(), 0u);
 
   // The port no longer listens.
   auto refused = reactor.connect(endpoint, late);
-  ASSERT_TRUE(wait_for([&] { return !late.failures.empty(); }, "the refusal"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return !late.failures.empty(); }, "the refusal"));
   EXPECT_TRUE(late.failures[0].is(std::errc::connection_refused)) << late.failures[0].what();
 }
 
@@ -306,7 +317,8 @@ TEST(LiveReactorTeardown, DestroyingTheReactorEndsOpenConnections) {
     LiveReactor reactor;
     auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
     auto connector = reactor.connect(port->description(), client);
-    ASSERT_TRUE(reactor.run_until([&] { return server.made() == 1 && client.made() == 1; }, bound));
+    ASSERT_TRUE(reactor.run_until([&] { return server.made() == 1 && client.made() == 1; },
+                                  testing::live_bound));
     DelayedCall pending = reactor.call_later(std::chrono::hours(1), [] {});
     reactor.call_soon([] { FAIL() << "a queued call ran during teardown"; });
   }

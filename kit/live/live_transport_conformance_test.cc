@@ -3,36 +3,36 @@
 // kit::ProtocolWrapper layers, which must behave as the transport they sit on.
 #include <memory>
 
-#include "kit/live/live_harness.h"
 #include "testing/conformance/transport_conformance.h"
 #include "testing/conformance/wrapped_harness.h"
+#include "testing/live/live_harness.h"
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4, [] {
-  return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::tcp_v4);
+  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::tcp_v4);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6, [] {
-  return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::tcp_v6);
+  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::tcp_v6);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnix, [] {
-  return std::make_unique<kit::live::LiveHarness>(kit::live::LiveHarness::Kind::unix_socket);
+  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::unix_socket);
 });
 
 namespace {
 
 std::unique_ptr<kit::testing::ConformanceHarness> under_three_wrappers(
-    kit::live::LiveHarness::Kind kind) {
+    kit::testing::LiveHarness::Kind kind) {
   return kit::testing::WrappedHarness::plain_layers(
-      3, std::make_unique<kit::live::LiveHarness>(kind));
+      3, std::make_unique<kit::testing::LiveHarness>(kind));
 }
 
 }  // namespace
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4UnderThreeWrappers, [] {
-  return under_three_wrappers(kit::live::LiveHarness::Kind::tcp_v4);
+  return under_three_wrappers(kit::testing::LiveHarness::Kind::tcp_v4);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6UnderThreeWrappers, [] {
-  return under_three_wrappers(kit::live::LiveHarness::Kind::tcp_v6);
+  return under_three_wrappers(kit::testing::LiveHarness::Kind::tcp_v6);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnixUnderThreeWrappers, [] {
-  return under_three_wrappers(kit::live::LiveHarness::Kind::unix_socket);
+  return under_three_wrappers(kit::testing::LiveHarness::Kind::unix_socket);
 });

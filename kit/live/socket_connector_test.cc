@@ -17,15 +17,18 @@
 #include "kit/connector.h"
 #include "kit/failure.h"
 #include "kit/live/live_reactor.h"
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/wait_for.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::live {
 namespace {
 
+using testing::ConnectionHistory;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
-
-constexpr Duration bound = std::chrono::seconds(20);
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
+using testing::wait_for;
 
 // A loopback TCP socket the test controls with plain system calls, to play a peer the kit
 // cannot: bound but not listening (refuses), or listening with a full queue (ignores).
@@ -65,11 +68,6 @@ class RawSocket {
 
 class SocketConnectorTest : public ::testing::Test {
  protected:
-  ::testing::AssertionResult wait_for(const std::function<bool()>& done, const char* what) {
-    if (reactor.run_until(done, bound)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "timed out waiting for " << what;
-  }
-
   void SetUp() override {
     server.configure = [](ScriptedProtocol& p) {
       p.on_data = [](ScriptedProtocol& p, std::string_view data) { p.transport()->write(data); };
@@ -104,7 +102,7 @@ TEST_F(SocketConnectorTest, ConnectsAndReportsTheWholeLifeOfTheConnection) {
       p.transport()->write("hi");
     };
     p.on_data = [&](ScriptedProtocol& p, std::string_view) {
-      if (p.record().received == "hi") connector->disconnect();
+      if (p.history().received == "hi") connector->disconnect();
     };
   };
   client.on_client_lost = [&](Connector& c, const Failure&) {
@@ -116,7 +114,8 @@ TEST_F(SocketConnectorTest, ConnectsAndReportsTheWholeLifeOfTheConnection) {
   EXPECT_EQ(connector->state(), Connector::State::connecting);
   EXPECT_EQ(client.attempts, 1);
   EXPECT_EQ(client.started, 1);
-  ASSERT_TRUE(wait_for([&] { return client.client_lost.size() == 1; }, "client_connection_lost"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.client_lost.size() == 1; }, "client_connection_lost"));
   EXPECT_THAT(seen, ElementsAre(Connector::State::connected, Connector::State::disconnected));
   EXPECT_TRUE(client.client_lost[0].is(errc::connection_done));
   EXPECT_EQ(client.first()->received, "hi");
@@ -129,7 +128,8 @@ TEST_F(SocketConnectorTest, RefusedConnectionReportsTheSystemError) {
   const int port = closed_port.bind_loopback();  // bound, not listening: refuses
   auto connector = reactor.connect("tcp:127.0.0.1:" + std::to_string(port), client);
   EXPECT_TRUE(client.failures.empty()) << "reported inside connect()";
-  ASSERT_TRUE(wait_for([&] { return !client.failures.empty(); }, "the failure"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return !client.failures.empty(); }, "the failure"));
   ASSERT_EQ(client.failures.size(), 1u);
   EXPECT_TRUE(client.failures[0].is(std::errc::connection_refused)) << client.failures[0].what();
   EXPECT_EQ(client.failures[0].what(),
@@ -145,7 +145,8 @@ TEST_F(SocketConnectorTest, ConnectTimeoutIsKeptOnTheReactorClock) {
   const TimePoint started = reactor.now();
   auto connector =
       reactor.connect("tcp:host=127.0.0.1:port=" + std::to_string(port) + ":timeout=0.25", client);
-  ASSERT_TRUE(wait_for([&] { return !client.failures.empty(); }, "the timeout"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return !client.failures.empty(); }, "the timeout"));
   EXPECT_TRUE(client.failures[0].is(errc::timed_out)) << client.failures[0].what();
   EXPECT_THAT(client.failures[0].what(), HasSubstr("no connection within 0.25 s"));
   EXPECT_GE(reactor.now() - started, std::chrono::milliseconds(250));
@@ -158,7 +159,8 @@ TEST_F(SocketConnectorTest, StopConnectingReportsCancelled) {
   auto connector = reactor.connect("tcp:127.0.0.1:" + std::to_string(port), client);
   bool turned = false;
   DelayedCall mark = reactor.call_later(std::chrono::milliseconds(20), [&] { turned = true; });
-  ASSERT_TRUE(wait_for([&] { return turned; }, "a few turns of the reactor"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return turned; }, "a few turns of the reactor"));
   ASSERT_EQ(connector->state(), Connector::State::connecting);
   connector->stop_connecting();
   ASSERT_EQ(client.failures.size(), 1u);
@@ -174,12 +176,13 @@ TEST_F(SocketConnectorTest, HostNamesAreResolvedAndEachAddressTriedInTurn) {
   // and the next address is tried.
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect("localhost:" + std::to_string(port->address().port()), client);
-  ASSERT_TRUE(
-      wait_for([&] { return client.made() == 1 || !client.failures.empty(); }, "the connection"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.made() == 1 || !client.failures.empty(); }, "the connection"));
   ASSERT_EQ(client.made(), 1u) << client.failures[0].what();
   EXPECT_EQ(client.first()->transport->peer(), port->address());
   connector->disconnect();
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1; }, "the close"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1; }, "the close"));
 }
 
 TEST_F(SocketConnectorTest, ClientCanReconnectFromClientConnectionFailed) {
@@ -189,7 +192,8 @@ TEST_F(SocketConnectorTest, ClientCanReconnectFromClientConnectionFailed) {
     if (client.failures.size() < 3) connector.connect();
   };
   auto connector = reactor.connect("tcp:127.0.0.1:" + std::to_string(port), client);
-  ASSERT_TRUE(wait_for([&] { return client.failures.size() == 3; }, "three failures"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.failures.size() == 3; }, "three failures"));
   EXPECT_EQ(client.attempts, 3);
   EXPECT_EQ(connector->state(), Connector::State::disconnected);
   EXPECT_EQ(client.started, 1);
@@ -198,7 +202,8 @@ TEST_F(SocketConnectorTest, ClientCanReconnectFromClientConnectionFailed) {
 
 TEST_F(SocketConnectorTest, ConnectingToAMissingUnixSocketFails) {
   auto connector = reactor.connect("unix:/nonexistent/kit_live_test.sock", client);
-  ASSERT_TRUE(wait_for([&] { return !client.failures.empty(); }, "the failure"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return !client.failures.empty(); }, "the failure"));
   EXPECT_TRUE(client.failures[0].is(std::errc::no_such_file_or_directory))
       << client.failures[0].what();
 }
@@ -223,7 +228,8 @@ TEST_F(SocketConnectorTest, TheReactorKeepsAConnectorAliveWhileItWorks) {
     p.on_data = [](ScriptedProtocol& p, std::string_view) { p.transport()->lose_connection(); };
   };
   reactor.connect(port->description(), client);  // the handle is dropped at once
-  ASSERT_TRUE(wait_for([&] { return client.client_lost.size() == 1; }, "the whole exchange"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.client_lost.size() == 1; }, "the whole exchange"));
   EXPECT_EQ(client.first()->received, "ping");
 }
 

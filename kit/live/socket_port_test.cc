@@ -26,18 +26,21 @@
 #include "kit/endpoint.h"
 #include "kit/failure.h"
 #include "kit/live/live_reactor.h"
-#include "kit/live/scripted_protocol.h"
+#include "testing/live/socket_directory.h"
+#include "testing/live/wait_for.h"
 #include "testing/log_capture.h"
-#include "testing/socket_directory.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::live {
 namespace {
 
 using ::testing::AllOf;
+using testing::ConnectionHistory;
 using ::testing::HasSubstr;
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
 using ::testing::StartsWith;
-
-constexpr Duration bound = std::chrono::seconds(20);
+using testing::wait_for;
 
 bool exists(const std::string& path) {
   struct stat info {};
@@ -93,23 +96,18 @@ std::string what_of_listen(LiveReactor& reactor, const std::string& endpoint, Fa
 
 class SocketPortTest : public ::testing::Test {
  protected:
-  ::testing::AssertionResult wait_for(const std::function<bool()>& done, const char* what) {
-    if (reactor.run_until(done, bound)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "timed out waiting for " << what;
-  }
-
   // Connects to `endpoint`, says hello, and reports whether the echo came back.
   bool echoes(const std::string& endpoint) {
     auto& client = *probes.emplace_back(std::make_unique<ScriptedFactory>());
     client.configure = [](ScriptedProtocol& p) {
       p.on_made = [](ScriptedProtocol& p) { p.transport()->write("hello"); };
       p.on_data = [](ScriptedProtocol& p, std::string_view) {
-        if (p.record().received == "hello") p.transport()->lose_connection();
+        if (p.history().received == "hello") p.transport()->lose_connection();
       };
     };
     auto connector = reactor.connect(endpoint, client);
-    const bool done =
-        reactor.run_until([&] { return client.lost() == 1 || !client.failures.empty(); }, bound);
+    const bool done = reactor.run_until(
+        [&] { return client.lost() == 1 || !client.failures.empty(); }, testing::live_bound);
     return done && client.lost() == 1 && client.first()->received == "hello";
   }
 
@@ -157,10 +155,11 @@ TEST_F(SocketPortTest, TcpWithoutAnInterfaceListensOnIpv6AndIpv4) {
   EXPECT_TRUE(echoes("tcp:127.0.0.1:" + number));
   EXPECT_TRUE(echoes("tcp:[::1]:" + number));
   // The IPv4 client is seen as 127.0.0.1, not as ::ffff:127.0.0.1.
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 2; }, "the server's two connections to end"));
-  EXPECT_EQ(server.records[0]->peer.host(), "127.0.0.1");
-  EXPECT_EQ(server.records[0]->host.host(), "127.0.0.1");
-  EXPECT_EQ(server.records[1]->peer.host(), "::1");
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 2; }, "the server's two connections to end"));
+  EXPECT_EQ(server.histories[0]->peer.host(), "127.0.0.1");
+  EXPECT_EQ(server.histories[0]->host.host(), "127.0.0.1");
+  EXPECT_EQ(server.histories[1]->peer.host(), "::1");
 }
 
 TEST_F(SocketPortTest, PortInUseSaysWhichEndpointAndWhy) {
@@ -257,16 +256,19 @@ TEST_F(SocketPortTest, AFileThatReplacedOurSocketIsNotRemoved) {
 TEST_F(SocketPortTest, StopListeningRefusesNewConnectionsAndKeepsOpenOnes) {
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.made() == 1 && client.made() == 1; }, "connected"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.made() == 1 && client.made() == 1; }, "connected"));
 
   port->stop_listening();
   EXPECT_EQ(server.stopped, 1);
   auto refused = reactor.connect(port->description(), late);
-  ASSERT_TRUE(wait_for([&] { return !late.failures.empty(); }, "the late client's failure"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return !late.failures.empty(); }, "the late client's failure"));
   EXPECT_TRUE(late.failures[0].is(std::errc::connection_refused)) << late.failures[0].what();
 
   client.first()->transport->write("still here");
-  ASSERT_TRUE(wait_for([&] { return client.first()->received == "still here"; }, "the echo"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.first()->received == "still here"; }, "the echo"));
 }
 
 TEST_F(SocketPortTest, RunningOutOfDescriptorsPausesAcceptingThenGoesOn) {
@@ -282,16 +284,19 @@ TEST_F(SocketPortTest, RunningOutOfDescriptorsPausesAcceptingThenGoesOn) {
   ASSERT_EQ(::connect(peer, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
   {
     DescriptorsExhausted exhausted;
-    ASSERT_TRUE(wait_for([&] { return !log.warnings().empty(); }, "the accept failure"));
+    ASSERT_TRUE(wait_for(
+        reactor, [&] { return !log.warnings().empty(); }, "the accept failure"));
     EXPECT_THAT(log.warnings()[0],
                 AllOf(HasSubstr("accepting on " + port->description()),
                       HasSubstr("Too many open files"), HasSubstr("pausing accepts")));
     EXPECT_EQ(server.made(), 0u);
   }
-  ASSERT_TRUE(wait_for([&] { return server.made() == 1; }, "the accept once descriptors are back"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.made() == 1; }, "the accept once descriptors are back"));
   EXPECT_LE(log.warnings().size(), 2u) << "accepting spun instead of pausing";
   ::close(peer);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1; }, "the close"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1; }, "the close"));
 }
 
 TEST_F(SocketPortTest, TheFactoryStartsWithTheFirstPortAndStopsWithTheLast) {

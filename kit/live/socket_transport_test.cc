@@ -16,23 +16,27 @@
 #include "kit/factory.h"
 #include "kit/failure.h"
 #include "kit/live/live_reactor.h"
-#include "kit/live/scripted_protocol.h"
 #include "kit/protocol.h"
+#include "testing/live/socket_directory.h"
+#include "testing/live/wait_for.h"
 #include "testing/log_capture.h"
-#include "testing/socket_directory.h"
+#include "testing/mocks/mock_protocol.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::live {
 namespace {
 
 using ::testing::AllOf;
 using ::testing::AtLeast;
+using testing::ConnectionHistory;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::InSequence;
 using ::testing::Invoke;
+using testing::ScriptedFactory;
+using testing::ScriptedProtocol;
 using ::testing::StrictMock;
-
-constexpr Duration bound = std::chrono::seconds(20);
+using testing::wait_for;
 
 // A byte pattern that shows reordering or loss (not a repeated short string).
 std::string payload(std::size_t size, unsigned seed = 1) {
@@ -51,11 +55,6 @@ void echo(ScriptedProtocol& protocol) {
 
 class SocketTransportTest : public ::testing::Test {
  protected:
-  ::testing::AssertionResult wait_for(const std::function<bool()>& done, const char* what) {
-    if (reactor.run_until(done, bound)) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "timed out waiting for " << what;
-  }
-
   // Factories outlive the reactor, which delivers the last callbacks when it goes.
   ScriptedFactory server;
   ScriptedFactory client;
@@ -85,21 +84,22 @@ TEST_P(EchoOverEachFamily, OneMebibyteComesBackIntactAndBothSidesCloseCleanly) {
   client.configure = [&](ScriptedProtocol& p) {
     p.on_made = [&](ScriptedProtocol& p) { p.transport()->write(sent); };
     p.on_data = [&](ScriptedProtocol& p, std::string_view) {
-      if (p.record().received.size() == sent.size()) p.transport()->lose_connection();
+      if (p.history().received.size() == sent.size()) p.transport()->lose_connection();
     };
   };
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
 
-  const Record& c = *client.first();
+  const ConnectionHistory& c = *client.first();
   EXPECT_EQ(c.received.size(), sent.size());
   EXPECT_TRUE(c.received == sent) << "the echo differs from what was sent";
   EXPECT_TRUE(c.lost->is(errc::connection_done)) << c.lost->what();
-  EXPECT_THAT(c.events, ElementsAre("made", "data", "lost"));
+  EXPECT_THAT(c.callbacks(), ElementsAre("made", "data", "lost"));
 
-  const Record& s = *server.first();
+  const ConnectionHistory& s = *server.first();
   EXPECT_TRUE(s.lost->is(errc::connection_done)) << s.lost->what();
-  EXPECT_THAT(s.events, ElementsAre("made", "data", "read_lost", "lost"));
+  EXPECT_THAT(s.callbacks(), ElementsAre("made", "data", "read_lost", "lost"));
   // peer() and host() still answer inside connection_lost(), and match across the two ends.
   EXPECT_EQ(c.peer, port->address());
   EXPECT_EQ(s.host, port->address());
@@ -126,17 +126,18 @@ TEST_F(SocketTransportTest, HundredConcurrentClientsEachGetTheirOwnBytesBack) {
     const std::string* message = &messages[next++];
     p.on_made = [message](ScriptedProtocol& p) { p.transport()->write(*message); };
     p.on_data = [message](ScriptedProtocol& p, std::string_view) {
-      if (p.record().received.size() == message->size()) p.transport()->lose_connection();
+      if (p.history().received.size() == message->size()) p.transport()->lose_connection();
     };
   };
   std::vector<std::shared_ptr<Connector>> connectors;
   for (int i = 0; i < clients; ++i)
     connectors.push_back(reactor.connect(port->description(), client));
-  ASSERT_TRUE(wait_for([&] { return client.lost() == clients && server.lost() == clients; },
-                       "every connection closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == clients && server.lost() == clients; },
+      "every connection closed"));
   for (int i = 0; i < clients; ++i) {
-    EXPECT_TRUE(client.records[i]->received == messages[i]) << "client " << i;
-    EXPECT_TRUE(client.records[i]->lost->is(errc::connection_done)) << "client " << i;
+    EXPECT_TRUE(client.histories[i]->received == messages[i]) << "client " << i;
+    EXPECT_TRUE(client.histories[i]->lost->is(errc::connection_done)) << "client " << i;
   }
   EXPECT_EQ(reactor.open_connections(), 0u);
 }
@@ -153,13 +154,14 @@ TEST_F(SocketTransportTest, LoseConnectionSendsEverythingWrittenBeforeIt) {
       pending_at_close = p.transport()->write_buffer_size();
       p.transport()->lose_connection();
       p.transport()->write("not sent: written after lose_connection");
-      lost_inside_request = p.record().has_lost();
+      lost_inside_request = p.history().has_lost();
       EXPECT_TRUE(p.transport()->disconnecting());
     };
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
 
   EXPECT_GT(pending_at_close, 0u) << "the kernel took 16 MiB at once; nothing was pending";
   EXPECT_FALSE(lost_inside_request);
@@ -167,7 +169,7 @@ TEST_F(SocketTransportTest, LoseConnectionSendsEverythingWrittenBeforeIt) {
   EXPECT_TRUE(client.first()->received == sent);
   EXPECT_TRUE(client.first()->lost->is(errc::connection_done)) << client.first()->lost->what();
   EXPECT_TRUE(server.first()->lost->is(errc::connection_done)) << server.first()->lost->what();
-  EXPECT_THAT(server.first()->events, ElementsAre("made", "lost"));
+  EXPECT_THAT(server.first()->callbacks(), ElementsAre("made", "lost"));
 }
 
 TEST_F(SocketTransportTest, AbortDropsWhatIsBufferedAndSendsNothingAfter) {
@@ -181,15 +183,16 @@ TEST_F(SocketTransportTest, AbortDropsWhatIsBufferedAndSendsNothingAfter) {
       p.transport()->write("never sent");
       EXPECT_EQ(p.transport()->write_buffer_size(), 0u);
       EXPECT_TRUE(p.transport()->disconnecting());
-      EXPECT_FALSE(p.record().has_lost()) << "connection_lost ran inside abort_connection";
+      EXPECT_FALSE(p.history().has_lost()) << "connection_lost ran inside abort_connection";
     };
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
 
   EXPECT_TRUE(server.first()->lost->is(errc::connection_aborted)) << server.first()->lost->what();
-  const Record& c = *client.first();
+  const ConnectionHistory& c = *client.first();
   EXPECT_LT(c.received.size(), sent.size());
   EXPECT_TRUE(c.received == sent.substr(0, c.received.size())) << "not a prefix of what was sent";
   EXPECT_TRUE(c.lost->is(std::errc::connection_reset)) << c.lost->what();
@@ -202,13 +205,14 @@ TEST_F(SocketTransportTest, ClosingFromATimerDeliversConnectionLostLater) {
     p.on_made = [&](ScriptedProtocol& p) {
       close_later = reactor.call_later(Duration::zero(), [&p, &lost_inside_request] {
         p.transport()->lose_connection();
-        lost_inside_request = p.record().has_lost();
+        lost_inside_request = p.history().has_lost();
       });
     };
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
   EXPECT_FALSE(lost_inside_request);
   EXPECT_TRUE(server.first()->lost->is(errc::connection_done));
   EXPECT_TRUE(client.first()->lost->is(errc::connection_done));
@@ -218,13 +222,14 @@ TEST_F(SocketTransportTest, AbortInsideConnectionMadeIsDeliveredAfterItReturns) 
   server.configure = [&](ScriptedProtocol& p) {
     p.on_made = [](ScriptedProtocol& p) {
       p.transport()->abort_connection();
-      EXPECT_FALSE(p.record().has_lost());
+      EXPECT_FALSE(p.history().has_lost());
     };
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
-  EXPECT_THAT(server.first()->events, ElementsAre("made", "lost"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  EXPECT_THAT(server.first()->callbacks(), ElementsAre("made", "lost"));
   EXPECT_TRUE(server.first()->lost->is(errc::connection_aborted));
   EXPECT_FALSE(client.first()->lost->is(errc::connection_done)) << "a reset, not a clean close";
 }
@@ -235,7 +240,8 @@ TEST_F(SocketTransportTest, ResetByThePeerGivesTheSystemError) {
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
   EXPECT_TRUE(server.first()->lost->is(std::errc::connection_reset))
       << server.first()->lost->what();
   EXPECT_THAT(server.first()->lost->what(), HasSubstr("connection with tcp:127.0.0.1:"));
@@ -254,17 +260,18 @@ TEST_F(SocketTransportTest, ClientHalfClosesAndStillReadsTheAnswer) {
   };
   server.configure = [](ScriptedProtocol& p) {
     p.on_read_lost = [](ScriptedProtocol& p) {
-      p.transport()->write("pong:" + p.record().received);
+      p.transport()->write("pong:" + p.history().received);
       p.transport()->lose_connection();
     };
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
   EXPECT_EQ(server.first()->received, "ping");
-  EXPECT_THAT(server.first()->events, ElementsAre("made", "data", "read_lost", "lost"));
+  EXPECT_THAT(server.first()->callbacks(), ElementsAre("made", "data", "read_lost", "lost"));
   EXPECT_EQ(client.first()->received, "pong:ping");
-  EXPECT_THAT(client.first()->events, ElementsAre("made", "data", "read_lost", "lost"));
+  EXPECT_THAT(client.first()->callbacks(), ElementsAre("made", "data", "read_lost", "lost"));
   EXPECT_TRUE(client.first()->lost->is(errc::connection_done));
   EXPECT_TRUE(server.first()->lost->is(errc::connection_done));
 }
@@ -279,17 +286,18 @@ TEST_F(SocketTransportTest, ServerHalfClosesAfterALargeWriteAndStillReads) {
   };
   client.configure = [](ScriptedProtocol& p) {
     p.on_read_lost = [](ScriptedProtocol& p) {
-      p.transport()->write("got " + std::to_string(p.record().received.size()));
+      p.transport()->write("got " + std::to_string(p.history().received.size()));
       p.transport()->lose_connection();
     };
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
   EXPECT_TRUE(client.first()->received == greeting);
   EXPECT_EQ(server.first()->received, "got " + std::to_string(greeting.size()));
   // Both directions shut: the server's connection ends cleanly once the client's EOF comes.
-  EXPECT_THAT(server.first()->events, ElementsAre("made", "data", "read_lost", "lost"));
+  EXPECT_THAT(server.first()->callbacks(), ElementsAre("made", "data", "read_lost", "lost"));
   EXPECT_TRUE(server.first()->lost->is(errc::connection_done));
   EXPECT_TRUE(client.first()->lost->is(errc::connection_done));
 }
@@ -305,16 +313,19 @@ TEST_F(SocketTransportTest, PausedReadingHoldsDataUntilResumed) {
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.made() == 1 && client.made() == 1; }, "connected"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.made() == 1 && client.made() == 1; }, "connected"));
   // Let the reactor turn for a while: the data is there, but reading is paused.
   bool waited = false;
   DelayedCall mark = reactor.call_later(std::chrono::milliseconds(50), [&] { waited = true; });
-  ASSERT_TRUE(wait_for([&] { return waited; }, "50 ms on the reactor clock"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return waited; }, "50 ms on the reactor clock"));
   EXPECT_EQ(server.first()->received, "");
 
   server.first()->transport->resume_reading();
   EXPECT_EQ(server.first()->received, "") << "resume_reading delivered from inside the call";
-  ASSERT_TRUE(wait_for([&] { return server.first()->received.size() == 18; }, "the data"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.first()->received.size() == 18; }, "the data"));
   EXPECT_EQ(server.first()->received, "held in the kernel");
 }
 
@@ -368,7 +379,8 @@ TEST_F(SocketTransportTest, ProducerIsPausedAboveHighWaterAndResumedAtLowWater) 
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return firehose && firehose->pauses == 1; }, "the producer paused"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return firehose && firehose->pauses == 1; }, "the producer paused"));
   Transport& server_transport = *server.first()->transport;
   EXPECT_GT(server_transport.write_buffer_size(), 256u * 1024);
   EXPECT_EQ(firehose->resumes, 0);
@@ -378,11 +390,13 @@ TEST_F(SocketTransportTest, ProducerIsPausedAboveHighWaterAndResumedAtLowWater) 
   // is resumed.
   firehose->stop_after_resume = true;
   client.first()->transport->resume_reading();
-  ASSERT_TRUE(wait_for([&] { return firehose->resumes == 1; }, "the producer resumed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return firehose->resumes == 1; }, "the producer resumed"));
   EXPECT_LE(server_transport.write_buffer_size(), 32u * 1024);
 
   server_transport.lose_connection();
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1 && server.lost() == 1; }, "both closed"));
   EXPECT_EQ(client.first()->received.size(), firehose->written);
   EXPECT_EQ(firehose->stops, 1) << "the producer is stopped when the connection goes";
 }
@@ -402,7 +416,8 @@ TEST_F(SocketTransportTest, ExceptionInACallbackIsLoggedAbortsThatConnectionOnly
     p.on_made = [](ScriptedProtocol& p) { p.transport()->write("boom"); };
   };
   auto doomed = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
   const Failure& reason = *server.first()->lost;
   EXPECT_TRUE(reason.is(errc::exception)) << reason.what();
   EXPECT_EQ(reason.what(), "the protocol blew up");
@@ -414,12 +429,13 @@ TEST_F(SocketTransportTest, ExceptionInACallbackIsLoggedAbortsThatConnectionOnly
   client.configure = [](ScriptedProtocol& p) {
     p.on_made = [](ScriptedProtocol& p) { p.transport()->write("fine"); };
     p.on_data = [](ScriptedProtocol& p, std::string_view) {
-      if (p.record().received == "fine") p.transport()->lose_connection();
+      if (p.history().received == "fine") p.transport()->lose_connection();
     };
   };
   auto healthy = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 2; }, "the second client done"));
-  EXPECT_EQ(client.records[1]->received, "fine");
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 2; }, "the second client done"));
+  EXPECT_EQ(client.histories[1]->received, "fine");
 }
 
 TEST_F(SocketTransportTest, ExceptionInConnectionLostIsLoggedOnly) {
@@ -432,25 +448,18 @@ TEST_F(SocketTransportTest, ExceptionInConnectionLostIsLoggedOnly) {
     p.on_made = [](ScriptedProtocol& p) { p.transport()->lose_connection(); };
   };
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return server.lost() == 1 && client.lost() == 1; }, "both closed"));
   EXPECT_TRUE(server.first()->lost->is(errc::connection_done));
   EXPECT_THAT(log.errors(), ElementsAre(AllOf(HasSubstr("connection_lost"), HasSubstr("late"))));
   EXPECT_EQ(reactor.open_connections(), 0u);
 }
 
-class MockProtocol : public Protocol {
- public:
-  MOCK_METHOD(void, connection_made, (), (override));
-  MOCK_METHOD(void, data_received, (std::string_view data), (override));
-  MOCK_METHOD(void, read_connection_lost, (), (override));
-  MOCK_METHOD(void, connection_lost, (const Failure& reason), (override));
-};
-
 TEST_F(SocketTransportTest, CallbacksComeInTheirPromisedOrder) {
   std::string received;
   bool lost_done = false;
   FunctionFactory mock_server([&](const Address&) -> std::unique_ptr<Protocol> {
-    auto mock = std::make_unique<StrictMock<MockProtocol>>();
+    auto mock = std::make_unique<StrictMock<testing::MockProtocol>>();
     InSequence in_order;
     EXPECT_CALL(*mock, connection_made());
     EXPECT_CALL(*mock, data_received(::testing::_))
@@ -474,8 +483,9 @@ TEST_F(SocketTransportTest, CallbacksComeInTheirPromisedOrder) {
     };
   };
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1 && reactor.open_connections() == 0; },
-                       "both closed"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1 && reactor.open_connections() == 0; },
+      "both closed"));
   EXPECT_TRUE(received == sent);
   EXPECT_TRUE(lost_done);
   EXPECT_EQ(client.first()->received, "bye");
@@ -496,7 +506,8 @@ TEST_F(SocketTransportTest, WriteSequenceSendsThePiecesInOrder) {
   };
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1; }, "the client done"));
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1; }, "the client done"));
   EXPECT_TRUE(client.first()->received == expected + expected);
 }
 
@@ -505,8 +516,9 @@ TEST_F(SocketTransportTest, FactoryReturningNullClosesTheConnection) {
   FunctionFactory refuse([](const Address&) -> std::unique_ptr<Protocol> { return nullptr; });
   auto port = reactor.listen("tcp:0:interface=127.0.0.1", refuse);
   auto connector = reactor.connect(port->description(), client);
-  ASSERT_TRUE(wait_for([&] { return client.lost() == 1; }, "the client sees the close"));
-  EXPECT_EQ(client.first()->events.back(), "lost");
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost() == 1; }, "the client sees the close"));
+  EXPECT_EQ(client.first()->callbacks().back(), "lost");
   EXPECT_EQ(reactor.open_connections(), 0u);
   EXPECT_TRUE(log.errors().empty());
 }

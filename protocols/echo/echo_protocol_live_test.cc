@@ -10,8 +10,8 @@
 #include "kit/factory.h"
 #include "kit/live/live_reactor.h"
 #include "protocols/echo/echo_protocol.h"
-#include "testing/live_client.h"
-#include "testing/socket_directory.h"
+#include "testing/live/live_client.h"
+#include "testing/live/socket_directory.h"
 
 namespace kit::protocols {
 namespace {

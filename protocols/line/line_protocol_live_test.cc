@@ -11,7 +11,7 @@
 #include "kit/live/live_reactor.h"
 #include "protocols/line/line_protocol.h"
 #include "protocols/policies/idle_timeout_factory.h"
-#include "testing/live_client.h"
+#include "testing/live/live_client.h"
 
 namespace kit::protocols {
 namespace {

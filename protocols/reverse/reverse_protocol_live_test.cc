@@ -8,7 +8,7 @@
 #include "kit/factory.h"
 #include "kit/live/live_reactor.h"
 #include "protocols/reverse/reverse_protocol.h"
-#include "testing/live_client.h"
+#include "testing/live/live_client.h"
 
 namespace kit::protocols {
 namespace {

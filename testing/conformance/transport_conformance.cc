@@ -14,7 +14,7 @@
 #include "kit/context.h"
 #include "kit/failure.h"
 #include "kit/transport.h"
-#include "testing/conformance/recording_producer.h"
+#include "testing/conformance/contract_checking_producer.h"
 
 namespace kit::testing {
 namespace {
@@ -81,7 +81,7 @@ void TransportConformanceTest::TearDown() {
   if (harness_ == nullptr) return;
   harness_->settle();  // a breach still on its way is caught too
   if (protocol_.connected()) {
-    act([](RecordingProtocol& p) { p.abort_connection(); });
+    act([](ContractCheckingProtocol& p) { p.abort_connection(); });
     EXPECT_TRUE(wait_for_lost()) << "(ending the test's connection)";
   }
   EXPECT_TRUE(protocol_.violations().empty())
@@ -97,7 +97,7 @@ void TransportConformanceTest::TearDown() {
   return wait_for([this] { return protocol_.made(); }, "connection_made()");
 }
 
-void TransportConformanceTest::act(const std::function<void(RecordingProtocol&)>& request) {
+void TransportConformanceTest::act(const std::function<void(ContractCheckingProtocol&)>& request) {
   if (!protocol_.connected()) {
     ADD_FAILURE() << "a request with no connection open; " << state();
     return;
@@ -134,7 +134,7 @@ void TransportConformanceTest::resume_until_received(std::size_t size) {
   for (std::size_t round = 0; protocol_.received().size() < size; ++round) {
     ASSERT_LE(round, size) << "no progress; " << state();
     const std::size_t before = protocol_.received().size();
-    act([](RecordingProtocol& p) { p.resume_reading(); });
+    act([](ContractCheckingProtocol& p) { p.resume_reading(); });
     ASSERT_TRUE(wait_for([&] { return protocol_.received().size() > before; },
                          "data_received() after resume_reading()"));
   }
@@ -144,7 +144,7 @@ std::string TransportConformanceTest::fill_write_buffer(std::size_t at_least) {
   constexpr std::size_t chunk_size = 16 * 1024;
   std::string written;
   std::size_t buffered = 0;
-  act([&](RecordingProtocol& p) {
+  act([&](ContractCheckingProtocol& p) {
     const Transport& transport = p.connected_transport();
     while (transport.write_buffer_size() < at_least && written.size() < fill_bound) {
       std::string piece = pattern(written.size(), chunk_size);
@@ -181,7 +181,7 @@ TEST_P(TransportConformanceTest, ConnectionMadeComesFirstAndOnce) {
   harness().peer_send("hello");  // may be on its way before the connection is accepted
   ASSERT_TRUE(wait_for([&] { return protocol().received().size() >= 5; }, "the peer's hello"));
   EXPECT_EQ(protocol().received(), "hello");
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   ASSERT_TRUE(wait_for_lost());
 
   const std::vector<ProtocolEvent>& events = protocol().events();
@@ -205,7 +205,7 @@ TEST_P(TransportConformanceTest, PeerDataArrivesIntactAndInOrder) {
 TEST_P(TransportConformanceTest, WritesArriveIntactAndInOrder) {
   ASSERT_TRUE(connect());
   const std::string data = pattern(0, 256 * 1024);
-  act([&](RecordingProtocol& p) {
+  act([&](ContractCheckingProtocol& p) {
     const std::string_view all(data);
     std::size_t at = 0;
     for (int round = 0; at < all.size(); ++round) {
@@ -227,7 +227,7 @@ TEST_P(TransportConformanceTest, WritesArriveIntactAndInOrder) {
 
 TEST_P(TransportConformanceTest, NothingIsDeliveredAfterConnectionLost) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   ASSERT_TRUE(wait_for_lost());
   const std::size_t events = protocol().events().size();
 
@@ -239,7 +239,7 @@ TEST_P(TransportConformanceTest, NothingIsDeliveredAfterConnectionLost) {
 
 TEST_P(TransportConformanceTest, OneConnectionLostForRepeatedCloseRequests) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.lose_connection();
     p.lose_connection();
     p.half_close();
@@ -255,7 +255,7 @@ TEST_P(TransportConformanceTest, OneConnectionLostWhenThePeerResetsWhileClosing)
   ASSERT_TRUE(connect());
   harness().peer_stop_reading();
   fill_write_buffer();
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   harness().peer_reset();
   ASSERT_TRUE(wait_for_lost());
   harness().settle();
@@ -267,7 +267,7 @@ TEST_P(TransportConformanceTest, OneConnectionLostWhenThePeerResetsWhileClosing)
 
 TEST_P(TransportConformanceTest, LoseConnectionGivesConnectionDone) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.write("goodbye");
     p.lose_connection();
     EXPECT_TRUE(p.connected_transport().disconnecting());
@@ -284,7 +284,7 @@ TEST_P(TransportConformanceTest, LoseConnectionGivesConnectionDone) {
 
 TEST_P(TransportConformanceTest, AbortConnectionGivesConnectionAborted) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.abort_connection();
     EXPECT_TRUE(p.connected_transport().disconnecting());
     EXPECT_FALSE(p.lost()) << "connection_lost ran inside abort_connection()";
@@ -346,7 +346,7 @@ TEST_P(TransportConformanceTest, AbortInsideConnectionMadeCallsBackAfterItReturn
 
 TEST_P(TransportConformanceTest, WritesAfterLoseConnectionAreNotSent) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.write("sent");
     p.lose_connection();
     p.write(" not sent");
@@ -361,7 +361,7 @@ TEST_P(TransportConformanceTest, WritesAfterLoseConnectionAreNotSent) {
 
 TEST_P(TransportConformanceTest, WritesAfterAbortConnectionAreNotSent) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.abort_connection();
     p.write("not sent");
   });
@@ -375,7 +375,7 @@ TEST_P(TransportConformanceTest, LoseConnectionSendsPendingDataFirst) {
   ASSERT_TRUE(connect());
   harness().peer_stop_reading();
   const std::string data = fill_write_buffer();
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   harness().settle();
   EXPECT_FALSE(protocol().lost()) << "connection_lost came before pending data was sent";
 
@@ -392,7 +392,7 @@ TEST_P(TransportConformanceTest, AbortConnectionDiscardsBufferedData) {
   harness().peer_stop_reading();
   const std::string data = fill_write_buffer();
   const std::size_t buffered = protocol().connected_transport().write_buffer_size();
-  act([](RecordingProtocol& p) { p.abort_connection(); });
+  act([](ContractCheckingProtocol& p) { p.abort_connection(); });
   ASSERT_TRUE(wait_for_lost());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_aborted))
       << protocol().lost_reason()->what();
@@ -412,7 +412,7 @@ TEST_P(TransportConformanceTest, AbortConnectionDiscardsBufferedData) {
 TEST_P(TransportConformanceTest, HalfCloseSendsEndOfStreamAndKeepsReading) {
   protocol().on_read_connection_lost = [] {};
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.write("request");
     p.half_close();
     p.write(" ignored");
@@ -429,7 +429,7 @@ TEST_P(TransportConformanceTest, HalfCloseSendsEndOfStreamAndKeepsReading) {
   EXPECT_EQ(protocol().received(), "response");
   EXPECT_TRUE(protocol().connected()) << protocol().history();
 
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   ASSERT_TRUE(wait_for_lost());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
       << protocol().lost_reason()->what();
@@ -439,7 +439,7 @@ TEST_P(TransportConformanceTest, HalfCloseSendsPendingDataFirst) {
   ASSERT_TRUE(connect());
   harness().peer_stop_reading();
   const std::string data = fill_write_buffer();
-  act([](RecordingProtocol& p) { p.half_close(); });
+  act([](ContractCheckingProtocol& p) { p.half_close(); });
   harness().peer_resume_reading();
   ASSERT_TRUE(wait_for([&] { return harness().peer_end() != PeerEnd::open; },
                        "the peer to read to the end of the stream"));
@@ -457,7 +457,7 @@ TEST_P(TransportConformanceTest, PeerHalfCloseGivesReadConnectionLost) {
   EXPECT_EQ(protocol().received(), "question");
   EXPECT_TRUE(protocol().connected()) << protocol().history();
 
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.write("answer");
     p.lose_connection();
   });
@@ -492,7 +492,7 @@ TEST_P(TransportConformanceTest, PeerHalfCloseByDefaultClosesAfterPendingWrites)
 TEST_P(TransportConformanceTest, BothDirectionsShutEndsTheConnectionWhenWeShutFirst) {
   protocol().on_read_connection_lost = [] {};
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) { p.half_close(); });
+  act([](ContractCheckingProtocol& p) { p.half_close(); });
   ASSERT_TRUE(wait_for([&] { return harness().peer_end() != PeerEnd::open; },
                        "the peer to read the end of the stream"));
   harness().peer_half_close();
@@ -506,7 +506,7 @@ TEST_P(TransportConformanceTest, BothDirectionsShutEndsTheConnectionWhenThePeerS
   ASSERT_TRUE(connect());
   harness().peer_half_close();
   ASSERT_TRUE(wait_for([&] { return protocol().read_lost(); }, "read_connection_lost()"));
-  act([](RecordingProtocol& p) { p.half_close(); });
+  act([](ContractCheckingProtocol& p) { p.half_close(); });
   ASSERT_TRUE(wait_for_lost());
   EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_done))
       << protocol().lost_reason()->what();
@@ -517,7 +517,7 @@ TEST_P(TransportConformanceTest, BothDirectionsShutEndsTheConnectionAfterPending
   ASSERT_TRUE(connect());
   harness().peer_stop_reading();
   const std::string data = fill_write_buffer();
-  act([](RecordingProtocol& p) { p.half_close(); });
+  act([](ContractCheckingProtocol& p) { p.half_close(); });
   harness().peer_half_close();
   ASSERT_TRUE(wait_for([&] { return protocol().read_lost(); }, "read_connection_lost()"));
   harness().peer_resume_reading();
@@ -535,7 +535,7 @@ TEST_P(TransportConformanceTest, LoseConnectionWithUnreadInputStillEndsInOrder) 
   ASSERT_TRUE(connect());
   harness().peer_send(pattern(0, 20000));
   harness().settle();
-  act([](RecordingProtocol& p) {
+  act([](ContractCheckingProtocol& p) {
     p.write("error: line too long\r\n");
     p.lose_connection();
   });
@@ -548,7 +548,7 @@ TEST_P(TransportConformanceTest, LoseConnectionWithUnreadInputStillEndsInOrder) 
 
 // ---------------------------------------------------------------- addresses (promise 6)
 
-void expect_addresses_unchanged(const RecordingProtocol& p) {
+void expect_addresses_unchanged(const ContractCheckingProtocol& p) {
   EXPECT_NE(p.peer_when_lost().kind(), Address::Kind::none) << "peer() in connection_lost";
   EXPECT_NE(p.host_when_lost().kind(), Address::Kind::none) << "host() in connection_lost";
   EXPECT_EQ(p.peer_when_lost(), p.peer_when_made()) << p.peer_when_lost().to_string();
@@ -557,14 +557,14 @@ void expect_addresses_unchanged(const RecordingProtocol& p) {
 
 TEST_P(TransportConformanceTest, PeerAndHostStayValidInsideConnectionLostAfterLoseConnection) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   ASSERT_TRUE(wait_for_lost());
   expect_addresses_unchanged(protocol());
 }
 
 TEST_P(TransportConformanceTest, PeerAndHostStayValidInsideConnectionLostAfterAbort) {
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) { p.abort_connection(); });
+  act([](ContractCheckingProtocol& p) { p.abort_connection(); });
   ASSERT_TRUE(wait_for_lost());
   expect_addresses_unchanged(protocol());
 }
@@ -589,7 +589,7 @@ TEST_P(TransportConformanceTest, ProducerPausedAboveHighWaterAndResumedAtLowWate
   constexpr std::size_t high_water = 32 * 1024;
   constexpr std::size_t low_water = 8 * 1024;
   ASSERT_TRUE(connect());
-  RecordingProducer& producer = this->producer();
+  ContractCheckingProducer& producer = this->producer();
   std::size_t buffered_at_pause = 0;
   std::size_t buffered_at_resume = 0;
   producer.on_pause = [&] {
@@ -602,7 +602,7 @@ TEST_P(TransportConformanceTest, ProducerPausedAboveHighWaterAndResumedAtLowWate
       buffered_at_resume = protocol().connected_transport().write_buffer_size();
     }
   };
-  act([&](RecordingProtocol& p) {
+  act([&](ContractCheckingProtocol& p) {
     p.connected_transport().set_write_buffer_limits(high_water, low_water);
     p.connected_transport().register_producer(producer);
   });
@@ -611,7 +611,7 @@ TEST_P(TransportConformanceTest, ProducerPausedAboveHighWaterAndResumedAtLowWate
   // Write as a producer does, until paused; the pause must come from the write() that
   // took the buffer over the mark.
   std::string written;
-  act([&](RecordingProtocol& p) {
+  act([&](ContractCheckingProtocol& p) {
     while (!producer.paused() && written.size() < fill_bound) {
       std::string piece = pattern(written.size(), 4096);
       p.write(piece);
@@ -644,13 +644,13 @@ TEST_P(TransportConformanceTest, ProducerPausedAboveHighWaterAndResumedAtLowWate
 // alive only until then), so it must have been stopped by the time connection_lost() runs.
 TEST_P(TransportConformanceTest, ProducerStoppedWhenTheConnectionIsLost) {
   ASSERT_TRUE(connect());
-  RecordingProducer& producer = this->producer();
+  ContractCheckingProducer& producer = this->producer();
   std::size_t stops_at_connection_lost = 0;
   protocol().on_connection_lost = [&](const Failure&) {
     stops_at_connection_lost = producer.stops();
   };
-  act([&](RecordingProtocol& p) { p.connected_transport().register_producer(producer); });
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([&](ContractCheckingProtocol& p) { p.connected_transport().register_producer(producer); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   ASSERT_TRUE(wait_for_lost());
   harness().settle();
   EXPECT_EQ(stops_at_connection_lost, 1u);
@@ -660,12 +660,12 @@ TEST_P(TransportConformanceTest, ProducerStoppedWhenTheConnectionIsLost) {
 
 TEST_P(TransportConformanceTest, ProducerStoppedWhenThePeerResets) {
   ASSERT_TRUE(connect());
-  RecordingProducer& producer = this->producer();
+  ContractCheckingProducer& producer = this->producer();
   std::size_t stops_at_connection_lost = 0;
   protocol().on_connection_lost = [&](const Failure&) {
     stops_at_connection_lost = producer.stops();
   };
-  act([&](RecordingProtocol& p) { p.connected_transport().register_producer(producer); });
+  act([&](ContractCheckingProtocol& p) { p.connected_transport().register_producer(producer); });
   harness().peer_reset();
   ASSERT_TRUE(wait_for_lost());
   harness().settle();
@@ -676,12 +676,12 @@ TEST_P(TransportConformanceTest, ProducerStoppedWhenThePeerResets) {
 
 TEST_P(TransportConformanceTest, UnregisteredProducerIsNotStopped) {
   ASSERT_TRUE(connect());
-  RecordingProducer& producer = this->producer();
-  act([&](RecordingProtocol& p) {
+  ContractCheckingProducer& producer = this->producer();
+  act([&](ContractCheckingProtocol& p) {
     p.connected_transport().register_producer(producer);
     p.connected_transport().unregister_producer();
   });
-  act([](RecordingProtocol& p) { p.lose_connection(); });
+  act([](ContractCheckingProtocol& p) { p.lose_connection(); });
   ASSERT_TRUE(wait_for_lost());
   harness().settle();
   EXPECT_EQ(producer.stops(), 0u);
@@ -698,7 +698,7 @@ TEST_P(TransportConformanceTest, PauseReadingHoldsDataUntilResumeReading) {
   harness().settle();
   EXPECT_EQ(protocol().received(), "") << "data_received() while reading was paused";
 
-  act([](RecordingProtocol& p) { p.resume_reading(); });
+  act([](ContractCheckingProtocol& p) { p.resume_reading(); });
   ASSERT_TRUE(wait_for([&] { return protocol().received().size() >= 6; }, "the held data"));
   EXPECT_EQ(protocol().received(), "abcdef");
 }
@@ -709,7 +709,7 @@ TEST_P(TransportConformanceTest, PauseReadingHoldsDataUntilResumeReading) {
 TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksHoldsDataAndEnd) {
   protocol().on_read_connection_lost = [] {};
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) { p.pause_reading(); });
+  act([](ContractCheckingProtocol& p) { p.pause_reading(); });
   const std::string data = pattern(0, 10000);
   harness().peer_send(std::string_view(data).substr(0, 100));
   harness().peer_send(std::string_view(data).substr(100));
@@ -718,7 +718,7 @@ TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksHoldsDataAndEnd
   EXPECT_EQ(protocol().received(), "") << "data_received() while reading was paused";
   EXPECT_FALSE(protocol().read_lost()) << "read_connection_lost() while reading was paused";
 
-  act([](RecordingProtocol& p) { p.resume_reading(); });
+  act([](ContractCheckingProtocol& p) { p.resume_reading(); });
   ASSERT_TRUE(wait_for([&] { return protocol().read_lost(); }, "read_connection_lost()"));
   EXPECT_TRUE(same_bytes(data, protocol().received()));
 }
@@ -726,7 +726,7 @@ TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksHoldsDataAndEnd
 TEST_P(TransportConformanceTest, PauseReadingFromOutsideCallbacksThenPauseAgainOnData) {
   protocol().on_data_received = [&](std::string_view) { protocol().pause_reading(); };
   ASSERT_TRUE(connect());
-  act([](RecordingProtocol& p) { p.pause_reading(); });
+  act([](ContractCheckingProtocol& p) { p.pause_reading(); });
   harness().peer_send("held");
   harness().settle();
   EXPECT_EQ(protocol().received(), "");
@@ -755,7 +755,7 @@ TEST_P(TransportConformanceTest, PauseReadingInsideDataReceivedHoldsTheRest) {
   EXPECT_EQ(protocol().received(), before) << "data_received() while reading was paused";
 
   pause_on_data = false;
-  act([](RecordingProtocol& p) { p.resume_reading(); });
+  act([](ContractCheckingProtocol& p) { p.resume_reading(); });
   ASSERT_TRUE(wait_for([&] { return protocol().received().size() >= 11; }, "the held data"));
   EXPECT_EQ(protocol().received(), "firstsecond");
 }
@@ -768,7 +768,7 @@ TEST_P(TransportConformanceTest, PausedDataComesBeforeReadConnectionLost) {
   harness().settle();
   EXPECT_EQ(protocol().received(), "") << "data_received() while reading was paused";
 
-  act([](RecordingProtocol& p) { p.resume_reading(); });
+  act([](ContractCheckingProtocol& p) { p.resume_reading(); });
   ASSERT_TRUE(wait_for([&] { return protocol().read_lost(); }, "read_connection_lost()"));
   EXPECT_EQ(protocol().received(), "abc") << protocol().history();
 }
@@ -851,7 +851,7 @@ TEST_P(TransportConformanceTest, BackPressureTurnedOffKeepsReadingAboveHighWater
   ASSERT_TRUE(wait_for([&] { return protocol().received() == "ab"; },
                        "data_received() with back-pressure off"));
   bool above = false;
-  act([&](RecordingProtocol& p) {
+  act([&](ContractCheckingProtocol& p) {
     above = p.connected_transport().write_buffer_size() > high_water;
   });
   EXPECT_TRUE(above) << "the peer read while it was asked not to";

@@ -3,8 +3,8 @@
 // from the live TCP and Unix transports protocols run on in production.
 //
 // TransportConformanceTest is a parameterized GoogleTest suite over a ConformanceHarness
-// (conformance_harness.h). Each test makes one connection, runs a RecordingProtocol
-// (recording_protocol.h) on its local side, plays the remote end through the harness,
+// (conformance_harness.h). Each test makes one connection, runs a ContractCheckingProtocol
+// (contract_checking_protocol.h) on its local side, plays the remote end through the harness,
 // and checks the promises of kit/transport.h: the reason given to connection_lost for
 // each way a connection ends; the order of callbacks and nothing after connection_lost;
 // lose_connection() sending pending data first and abort_connection() not; half_close()
@@ -68,7 +68,7 @@
 //                       reads are reactor events and `done` is checked after them.
 //   settle              run until a call_soon marker has come round twice with nothing
 //                       read by the peer and no protocol callback in between, bounded.
-//                       Live settling is a best effort; the RecordingProtocol still
+//                       Live settling is a best effort; the ContractCheckingProtocol still
 //                       catches a late breach up to the end of the test.
 // A second kit connection with a scripted peer protocol could play the peer instead and
 // map every operation onto its transport, except peer_reset, which needs SO_LINGER 0 on
@@ -88,8 +88,8 @@
 #include <string_view>
 
 #include "testing/conformance/conformance_harness.h"
-#include "testing/conformance/recording_producer.h"
-#include "testing/conformance/recording_protocol.h"
+#include "testing/conformance/contract_checking_producer.h"
+#include "testing/conformance/contract_checking_protocol.h"
 
 namespace kit::testing {
 
@@ -105,19 +105,19 @@ void PrintTo(const HarnessFactory& factory, std::ostream* out);
 class TransportConformanceTest : public ::testing::TestWithParam<HarnessFactory> {
  protected:
   void SetUp() override;
-  // TearDown ends a connection still open, then checks what the recorders caught.
+  // TearDown ends a connection still open, then checks what the contract checkers caught.
   void TearDown() override;
 
   ConformanceHarness& harness() { return *harness_; }
-  RecordingProtocol& protocol() { return protocol_; }
+  ContractCheckingProtocol& protocol() { return protocol_; }
   // producer: for flow-control tests; it outlives the connection, so a test that stops
   // early leaves nothing dangling in the transport.
-  RecordingProducer& producer() { return producer_; }
+  ContractCheckingProducer& producer() { return producer_; }
 
   // connect: connects the protocol and waits for connection_made().
   ::testing::AssertionResult connect();
   // act: runs `request` with the protocol as reactor code (see call_in_reactor).
-  void act(const std::function<void(RecordingProtocol&)>& request);
+  void act(const std::function<void(ContractCheckingProtocol&)>& request);
   // wait_for: lets the transport work until `done()`; on failure, says what was awaited
   // and what had happened.
   ::testing::AssertionResult wait_for(const std::function<bool()>& done, std::string_view what);
@@ -138,8 +138,8 @@ class TransportConformanceTest : public ::testing::TestWithParam<HarnessFactory>
  private:
   // Both outlive the harness: ConformanceHarness::connect asks it of the protocol, and a
   // registered producer must outlive its transport's use of it.
-  RecordingProducer producer_;
-  RecordingProtocol protocol_;
+  ContractCheckingProducer producer_;
+  ContractCheckingProtocol protocol_;
   std::unique_ptr<ConformanceHarness> harness_;
 };
 

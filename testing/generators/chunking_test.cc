@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "testing/generators/chunking_gen.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::testing {
 namespace {
@@ -81,30 +82,23 @@ TEST(FuzzChunking, CutsKDownToTheBytesThereAre) {
   EXPECT_THAT(fc.chunks, IsEmpty());
 }
 
-// Records every chunk; closes the connection on 'x'.
-class Recorder : public Protocol {
- public:
-  void data_received(std::string_view data) override {
-    chunks.emplace_back(data);
-    if (data.find('x') != std::string_view::npos) transport()->lose_connection();
-  }
-  std::vector<std::string> chunks;
-};
-
 TEST(Deliver, ReceivesEachChunkInOrder) {
   fakes::StringTransport transport;
-  Recorder protocol;
+  ScriptedProtocol protocol;
   transport.connect(protocol);
   EXPECT_EQ(deliver(transport, {"ab", "c", "de"}), 3u);
-  EXPECT_THAT(protocol.chunks, ElementsAre("ab", "c", "de"));
+  EXPECT_THAT(protocol.chunks(), ElementsAre("ab", "c", "de"));
 }
 
 TEST(Deliver, StopsOnceTheProtocolClosed) {
   fakes::StringTransport transport;
-  Recorder protocol;
+  ScriptedProtocol protocol;  // closes the connection on 'x'
+  protocol.on_data = [](ScriptedProtocol& p, std::string_view data) {
+    if (data.find('x') != std::string_view::npos) p.transport()->lose_connection();
+  };
   transport.connect(protocol);
   EXPECT_EQ(deliver(transport, {"a", "x", "b"}), 2u);
-  EXPECT_THAT(protocol.chunks, ElementsAre("a", "x"));
+  EXPECT_THAT(protocol.chunks(), ElementsAre("a", "x"));
   EXPECT_FALSE(transport.connected());
 }
 

@@ -1,4 +1,4 @@
-#include "testing/live_client.h"
+#include "testing/live/live_client.h"
 
 #include <utility>
 

@@ -1,12 +1,12 @@
-#include "testing/conformance/recording_producer.h"
+#include "testing/conformance/contract_checking_producer.h"
 
 namespace kit::testing {
 
-void RecordingProducer::check_not_stopped(const char* call) {
+void ContractCheckingProducer::check_not_stopped(const char* call) {
   if (stopped()) violations_.push_back(std::string(call) + " after stop_producing");
 }
 
-void RecordingProducer::pause_producing() {
+void ContractCheckingProducer::pause_producing() {
   check_not_stopped("pause_producing");
   if (paused_) violations_.push_back("pause_producing while already paused");
   paused_ = true;
@@ -14,7 +14,7 @@ void RecordingProducer::pause_producing() {
   if (on_pause) on_pause();
 }
 
-void RecordingProducer::resume_producing() {
+void ContractCheckingProducer::resume_producing() {
   check_not_stopped("resume_producing");
   if (!paused_) violations_.push_back("resume_producing while not paused");
   paused_ = false;
@@ -22,7 +22,7 @@ void RecordingProducer::resume_producing() {
   if (on_resume) on_resume();
 }
 
-void RecordingProducer::stop_producing() {
+void ContractCheckingProducer::stop_producing() {
   check_not_stopped("stop_producing");
   ++stops_;
   if (on_stop) on_stop();

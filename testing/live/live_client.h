@@ -8,8 +8,8 @@
 //   EXPECT_EQ(client.received(), "You said: hi\r\nGoodbye.\r\n");
 //
 // Thread safety: the reactor's thread (the test's).
-#ifndef KIT_TESTING_LIVE_CLIENT_H_
-#define KIT_TESTING_LIVE_CLIENT_H_
+#ifndef KIT_TESTING_LIVE_LIVE_CLIENT_H_
+#define KIT_TESTING_LIVE_LIVE_CLIENT_H_
 
 #include <memory>
 #include <optional>
@@ -70,4 +70,4 @@ class LiveClient {
 
 }  // namespace kit::testing
 
-#endif  // KIT_TESTING_LIVE_CLIENT_H_
+#endif  // KIT_TESTING_LIVE_LIVE_CLIENT_H_

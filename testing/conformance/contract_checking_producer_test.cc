@@ -1,6 +1,6 @@
-// RecordingProducer catches a consumer that pauses twice, resumes what is not paused, or
+// ContractCheckingProducer catches a consumer that pauses twice, resumes what is not paused, or
 // calls after stop_producing().
-#include "testing/conformance/recording_producer.h"
+#include "testing/conformance/contract_checking_producer.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -11,8 +11,8 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-TEST(RecordingProducerTest, CountsAnOrderlyLifeWithoutViolations) {
-  RecordingProducer producer;
+TEST(ContractCheckingProducerTest, CountsAnOrderlyLifeWithoutViolations) {
+  ContractCheckingProducer producer;
   int hooks = 0;
   producer.on_pause = [&] { ++hooks; };
   producer.on_resume = [&] { ++hooks; };
@@ -29,8 +29,8 @@ TEST(RecordingProducerTest, CountsAnOrderlyLifeWithoutViolations) {
   EXPECT_THAT(producer.violations(), IsEmpty());
 }
 
-TEST(RecordingProducerTest, CatchesUnbalancedCallsAndCallsAfterStop) {
-  RecordingProducer producer;
+TEST(ContractCheckingProducerTest, CatchesUnbalancedCallsAndCallsAfterStop) {
+  ContractCheckingProducer producer;
   producer.resume_producing();
   producer.pause_producing();
   producer.pause_producing();

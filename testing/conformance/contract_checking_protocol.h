@@ -1,4 +1,4 @@
-// RecordingProtocol: the protocol the transport conformance suite runs on a transport. It
+// ContractCheckingProtocol: the protocol the transport conformance suite runs on a transport. It
 // records every callback and checks, as each one arrives, the order kit/transport.h
 // promises, so a transport that breaks a promise is caught whenever it does, not only
 // where a test looks.
@@ -18,8 +18,8 @@
 // on_* hooks, which run inside the callbacks after they are recorded.
 //
 // Thread safety: the thread of the transport that drives it.
-#ifndef KIT_TESTING_CONFORMANCE_RECORDING_PROTOCOL_H_
-#define KIT_TESTING_CONFORMANCE_RECORDING_PROTOCOL_H_
+#ifndef KIT_TESTING_CONFORMANCE_CONTRACT_CHECKING_PROTOCOL_H_
+#define KIT_TESTING_CONFORMANCE_CONTRACT_CHECKING_PROTOCOL_H_
 
 #include <array>
 #include <cstddef>
@@ -45,11 +45,11 @@ struct ProtocolEvent {
   std::optional<Failure> reason;  // connection_lost: the reason
 };
 
-class RecordingProtocol : public Protocol {
+class ContractCheckingProtocol : public Protocol {
  public:
-  RecordingProtocol() = default;
-  RecordingProtocol(const RecordingProtocol&) = delete;
-  RecordingProtocol& operator=(const RecordingProtocol&) = delete;
+  ContractCheckingProtocol() = default;
+  ContractCheckingProtocol(const ContractCheckingProtocol&) = delete;
+  ContractCheckingProtocol& operator=(const ContractCheckingProtocol&) = delete;
 
   // ---- scripting: each runs inside its callback, after the callback is recorded
   std::function<void()> on_connection_made;
@@ -131,4 +131,4 @@ std::string_view to_string(ProtocolEvent::Kind kind) noexcept;
 
 }  // namespace kit::testing
 
-#endif  // KIT_TESTING_CONFORMANCE_RECORDING_PROTOCOL_H_
+#endif  // KIT_TESTING_CONFORMANCE_CONTRACT_CHECKING_PROTOCOL_H_

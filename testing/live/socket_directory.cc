@@ -1,4 +1,4 @@
-#include "testing/socket_directory.h"
+#include "testing/live/socket_directory.h"
 
 #include <stdlib.h>
 

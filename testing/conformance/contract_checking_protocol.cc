@@ -1,4 +1,4 @@
-#include "testing/conformance/recording_protocol.h"
+#include "testing/conformance/contract_checking_protocol.h"
 
 #include <stdexcept>
 #include <utility>
@@ -19,9 +19,11 @@ std::string_view to_string(ProtocolEvent::Kind kind) noexcept {
   return "unknown";
 }
 
-void RecordingProtocol::violation(std::string what) { violations_.push_back(std::move(what)); }
+void ContractCheckingProtocol::violation(std::string what) {
+  violations_.push_back(std::move(what));
+}
 
-void RecordingProtocol::record(ProtocolEvent event, const char* callback) {
+void ContractCheckingProtocol::record(ProtocolEvent event, const char* callback) {
   const std::string name(callback);
   if (inside_request_ != nullptr) {
     violation(name + " ran inside " + inside_request_ + "()");
@@ -35,7 +37,7 @@ void RecordingProtocol::record(ProtocolEvent event, const char* callback) {
   events_.push_back(std::move(event));
 }
 
-void RecordingProtocol::connection_made() {
+void ContractCheckingProtocol::connection_made() {
   if (made()) violation("connection_made called again");
   record({ProtocolEvent::Kind::connection_made, {}, {}}, "connection_made");
   if (transport() == nullptr) {
@@ -49,7 +51,7 @@ void RecordingProtocol::connection_made() {
   if (on_connection_made) on_connection_made();
 }
 
-void RecordingProtocol::data_received(std::string_view data) {
+void ContractCheckingProtocol::data_received(std::string_view data) {
   if (reading_paused_) violation("data_received while reading was paused");
   if (read_lost()) violation("data_received after read_connection_lost");
   record({ProtocolEvent::Kind::data_received, std::string(data), {}}, "data_received");
@@ -57,7 +59,7 @@ void RecordingProtocol::data_received(std::string_view data) {
   if (on_data_received) on_data_received(data);
 }
 
-void RecordingProtocol::read_connection_lost() {
+void ContractCheckingProtocol::read_connection_lost() {
   if (read_lost()) violation("read_connection_lost called again");
   record({ProtocolEvent::Kind::read_connection_lost, {}, {}}, "read_connection_lost");
   if (on_read_connection_lost) {
@@ -67,7 +69,7 @@ void RecordingProtocol::read_connection_lost() {
   }
 }
 
-void RecordingProtocol::connection_lost(const Failure& reason) {
+void ContractCheckingProtocol::connection_lost(const Failure& reason) {
   const bool first = !lost();
   record({ProtocolEvent::Kind::connection_lost, {}, reason}, "connection_lost");
   if (!first) return;  // recorded as a violation; the transport may already be gone
@@ -87,54 +89,54 @@ void RecordingProtocol::connection_lost(const Failure& reason) {
   if (on_connection_lost) on_connection_lost(reason);
 }
 
-Transport& RecordingProtocol::connected_transport() const {
+Transport& ContractCheckingProtocol::connected_transport() const {
   if (!made() || transport() == nullptr) {
-    throw std::logic_error("RecordingProtocol: a request before connection_made");
+    throw std::logic_error("ContractCheckingProtocol: a request before connection_made");
   }
-  if (lost()) throw std::logic_error("RecordingProtocol: a request after connection_lost");
+  if (lost()) throw std::logic_error("ContractCheckingProtocol: a request after connection_lost");
   return *transport();
 }
 
 template <typename Request>
-void RecordingProtocol::close_request(const char* name, Request request) {
+void ContractCheckingProtocol::close_request(const char* name, Request request) {
   const char* outer = std::exchange(inside_request_, name);
   request();
   inside_request_ = outer;
 }
 
-void RecordingProtocol::write(std::string_view data) { connected_transport().write(data); }
+void ContractCheckingProtocol::write(std::string_view data) { connected_transport().write(data); }
 
-void RecordingProtocol::write_sequence(std::span<const std::string_view> pieces) {
+void ContractCheckingProtocol::write_sequence(std::span<const std::string_view> pieces) {
   connected_transport().write_sequence(pieces);
 }
 
-void RecordingProtocol::lose_connection() {
+void ContractCheckingProtocol::lose_connection() {
   Transport& transport = connected_transport();
   close_request("lose_connection", [&] { transport.lose_connection(); });
 }
 
-void RecordingProtocol::abort_connection() {
+void ContractCheckingProtocol::abort_connection() {
   Transport& transport = connected_transport();
   close_request("abort_connection", [&] { transport.abort_connection(); });
 }
 
-void RecordingProtocol::half_close() {
+void ContractCheckingProtocol::half_close() {
   Transport& transport = connected_transport();
   close_request("half_close", [&] { transport.half_close(); });
 }
 
-void RecordingProtocol::pause_reading() {
+void ContractCheckingProtocol::pause_reading() {
   connected_transport().pause_reading();
   reading_paused_ = true;
 }
 
-void RecordingProtocol::resume_reading() {
+void ContractCheckingProtocol::resume_reading() {
   // Cleared first: a transport may deliver held data from inside resume_reading().
   reading_paused_ = false;
   connected_transport().resume_reading();
 }
 
-std::string RecordingProtocol::history() const {
+std::string ContractCheckingProtocol::history() const {
   if (events_.empty()) return "no callbacks";
   std::string out;
   for (const ProtocolEvent& event : events_) {

@@ -1,6 +1,6 @@
-// RecordingProtocol catches each broken promise it is meant to catch, and nothing else:
+// ContractCheckingProtocol catches each broken promise it is meant to catch, and nothing else:
 // without this, a transport conformance test that passes could mean a blind recorder.
-#include "testing/conformance/recording_protocol.h"
+#include "testing/conformance/contract_checking_protocol.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -18,18 +18,18 @@ using ::testing::IsEmpty;
 using ::testing::NiceMock;
 using ::testing::Return;
 
-class RecordingProtocolTest : public ::testing::Test {
+class ContractCheckingProtocolTest : public ::testing::Test {
  protected:
-  RecordingProtocolTest() {
+  ContractCheckingProtocolTest() {
     ON_CALL(transport_, peer).WillByDefault(Return(Address::tcp("192.0.2.1", 1000)));
     ON_CALL(transport_, host).WillByDefault(Return(Address::tcp("192.0.2.2", 2000)));
   }
 
   NiceMock<MockTransport> transport_;
-  RecordingProtocol protocol_;
+  ContractCheckingProtocol protocol_;
 };
 
-TEST_F(RecordingProtocolTest, RecordsAWellOrderedConnectionWithoutViolations) {
+TEST_F(ContractCheckingProtocolTest, RecordsAWellOrderedConnectionWithoutViolations) {
   protocol_.on_read_connection_lost = [] {};
   protocol_.make_connection(transport_);
   protocol_.data_received("ab");
@@ -47,7 +47,7 @@ TEST_F(RecordingProtocolTest, RecordsAWellOrderedConnectionWithoutViolations) {
   EXPECT_EQ(protocol_.host_when_lost(), Address::tcp("192.0.2.2", 2000));
 }
 
-TEST_F(RecordingProtocolTest, CatchesCallbacksAfterConnectionLost) {
+TEST_F(ContractCheckingProtocolTest, CatchesCallbacksAfterConnectionLost) {
   protocol_.make_connection(transport_);
   protocol_.connection_lost(Failure(errc::connection_lost));
   protocol_.data_received("late");
@@ -57,7 +57,7 @@ TEST_F(RecordingProtocolTest, CatchesCallbacksAfterConnectionLost) {
   EXPECT_EQ(protocol_.count(ProtocolEvent::Kind::connection_lost), 2u);
 }
 
-TEST_F(RecordingProtocolTest, CatchesCallbacksBeforeConnectionMadeAndASecondOne) {
+TEST_F(ContractCheckingProtocolTest, CatchesCallbacksBeforeConnectionMadeAndASecondOne) {
   protocol_.data_received("early");
   protocol_.make_connection(transport_);
   protocol_.make_connection(transport_);
@@ -65,7 +65,7 @@ TEST_F(RecordingProtocolTest, CatchesCallbacksBeforeConnectionMadeAndASecondOne)
               ElementsAre("data_received before connection_made", "connection_made called again"));
 }
 
-TEST_F(RecordingProtocolTest, CatchesConnectionLostInsideACloseRequest) {
+TEST_F(ContractCheckingProtocolTest, CatchesConnectionLostInsideACloseRequest) {
   protocol_.make_connection(transport_);
   EXPECT_CALL(transport_, abort_connection).WillOnce([&] {
     protocol_.connection_lost(Failure(errc::connection_aborted));
@@ -74,7 +74,7 @@ TEST_F(RecordingProtocolTest, CatchesConnectionLostInsideACloseRequest) {
   EXPECT_THAT(protocol_.violations(), ElementsAre("connection_lost ran inside abort_connection()"));
 }
 
-TEST_F(RecordingProtocolTest, DefaultReadConnectionLostClosesAndIsWatchedToo) {
+TEST_F(ContractCheckingProtocolTest, DefaultReadConnectionLostClosesAndIsWatchedToo) {
   protocol_.make_connection(transport_);
   EXPECT_CALL(transport_, lose_connection).WillOnce([&] {
     protocol_.connection_lost(Failure(errc::connection_done));
@@ -83,7 +83,7 @@ TEST_F(RecordingProtocolTest, DefaultReadConnectionLostClosesAndIsWatchedToo) {
   EXPECT_THAT(protocol_.violations(), ElementsAre("connection_lost ran inside lose_connection()"));
 }
 
-TEST_F(RecordingProtocolTest, CatchesDataWhilePausedAndAfterReadConnectionLost) {
+TEST_F(ContractCheckingProtocolTest, CatchesDataWhilePausedAndAfterReadConnectionLost) {
   protocol_.on_read_connection_lost = [] {};
   protocol_.make_connection(transport_);
   protocol_.pause_reading();
@@ -98,9 +98,9 @@ TEST_F(RecordingProtocolTest, CatchesDataWhilePausedAndAfterReadConnectionLost) 
                                                   "read_connection_lost called again"));
 }
 
-TEST_F(RecordingProtocolTest, CatchesMissingAndChangingAddresses) {
+TEST_F(ContractCheckingProtocolTest, CatchesMissingAndChangingAddresses) {
   NiceMock<MockTransport> anonymous;  // peer() and host() are none
-  RecordingProtocol protocol;
+  ContractCheckingProtocol protocol;
   protocol.make_connection(anonymous);
   EXPECT_THAT(protocol.violations(), ElementsAre("peer() is none in connection_made",
                                                  "host() is none in connection_made"));
@@ -112,7 +112,7 @@ TEST_F(RecordingProtocolTest, CatchesMissingAndChangingAddresses) {
               ElementsAre("peer() changed from tcp:192.0.2.1:1000 to none by connection_lost"));
 }
 
-TEST_F(RecordingProtocolTest, RequestsOutsideTheConnectionThrow) {
+TEST_F(ContractCheckingProtocolTest, RequestsOutsideTheConnectionThrow) {
   EXPECT_THROW(protocol_.write("x"), std::logic_error);
   protocol_.make_connection(transport_);
   EXPECT_CALL(transport_, write(std::string_view("x")));

@@ -4,8 +4,8 @@
 // Under /tmp because a Unix socket path must fit in sockaddr_un (108 bytes), which a
 // test's own temporary directory may not; fresh (mkdtemp) because tests run in parallel
 // and in sandboxes that can give two processes the same pid.
-#ifndef KIT_TESTING_SOCKET_DIRECTORY_H_
-#define KIT_TESTING_SOCKET_DIRECTORY_H_
+#ifndef KIT_TESTING_LIVE_SOCKET_DIRECTORY_H_
+#define KIT_TESTING_LIVE_SOCKET_DIRECTORY_H_
 
 #include <string>
 #include <string_view>
@@ -29,4 +29,4 @@ class SocketDirectory {
 
 }  // namespace kit::testing
 
-#endif  // KIT_TESTING_SOCKET_DIRECTORY_H_
+#endif  // KIT_TESTING_LIVE_SOCKET_DIRECTORY_H_

@@ -20,8 +20,8 @@
 // nothing read by the peer (bounded): a best effort, as settling a live system is.
 //
 // Thread safety: the test's thread, which also runs the reactor.
-#ifndef KIT_LIVE_LIVE_HARNESS_H_
-#define KIT_LIVE_LIVE_HARNESS_H_
+#ifndef KIT_TESTING_LIVE_LIVE_HARNESS_H_
+#define KIT_TESTING_LIVE_LIVE_HARNESS_H_
 
 #include <cstddef>
 #include <functional>
@@ -36,11 +36,11 @@
 #include "kit/live/live_reactor.h"
 #include "kit/protocol.h"
 #include "testing/conformance/conformance_harness.h"
-#include "testing/socket_directory.h"
+#include "testing/live/socket_directory.h"
 
-namespace kit::live {
+namespace kit::testing {
 
-class LiveHarness final : public testing::ConformanceHarness {
+class LiveHarness final : public ConformanceHarness {
  public:
   enum class Kind { tcp_v4, tcp_v6, unix_socket };
 
@@ -76,12 +76,12 @@ class LiveHarness final : public testing::ConformanceHarness {
   void close_peer() noexcept;
 
   Kind kind_;
-  std::optional<testing::SocketDirectory> socket_dir_;  // Unix sockets only
+  std::optional<SocketDirectory> socket_dir_;  // Unix sockets only
   Protocol* protocol_ = nullptr;
   std::size_t relayed_ = 0;  // callbacks relayed to the suite's protocol
   // The factory outlives the reactor, which may deliver its connection's last callbacks.
   FunctionFactory factory_;
-  LiveReactor reactor_;
+  live::LiveReactor reactor_;
   std::unique_ptr<ListeningPort> port_;
   DelayedCall service_;
   int peer_ = -1;
@@ -90,6 +90,6 @@ class LiveHarness final : public testing::ConformanceHarness {
   PeerEnd end_ = PeerEnd::open;
 };
 
-}  // namespace kit::live
+}  // namespace kit::testing
 
-#endif  // KIT_LIVE_LIVE_HARNESS_H_
+#endif  // KIT_TESTING_LIVE_LIVE_HARNESS_H_

@@ -1,4 +1,4 @@
-#include "kit/live/live_harness.h"
+#include "testing/live/live_harness.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -14,7 +14,7 @@
 #include <stdexcept>
 #include <utility>
 
-namespace kit::live {
+namespace kit::testing {
 namespace {
 
 // Small, so that a peer that stops reading fills its window after a few writes.
@@ -241,4 +241,4 @@ bool LiveHarness::run_until(const std::function<bool()>& done) {
       bound);
 }
 
-}  // namespace kit::live
+}  // namespace kit::testing

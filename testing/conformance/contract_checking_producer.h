@@ -1,4 +1,4 @@
-// RecordingProducer: a Producer that records how its transport paused, resumed and
+// ContractCheckingProducer: a Producer that records how its transport paused, resumed and
 // stopped it, for the flow-control checks of the transport conformance suite.
 //
 // It checks, as each call arrives, what any consumer owes a producer: pause and resume
@@ -7,8 +7,8 @@
 // with the on_* hooks (say, write_buffer_size() at the moment of the pause).
 //
 // Thread safety: the thread of the transport it is registered with.
-#ifndef KIT_TESTING_CONFORMANCE_RECORDING_PRODUCER_H_
-#define KIT_TESTING_CONFORMANCE_RECORDING_PRODUCER_H_
+#ifndef KIT_TESTING_CONFORMANCE_CONTRACT_CHECKING_PRODUCER_H_
+#define KIT_TESTING_CONFORMANCE_CONTRACT_CHECKING_PRODUCER_H_
 
 #include <cstddef>
 #include <functional>
@@ -19,7 +19,7 @@
 
 namespace kit::testing {
 
-class RecordingProducer : public Producer {
+class ContractCheckingProducer : public Producer {
  public:
   std::function<void()> on_pause;
   std::function<void()> on_resume;
@@ -48,4 +48,4 @@ class RecordingProducer : public Producer {
 
 }  // namespace kit::testing
 
-#endif  // KIT_TESTING_CONFORMANCE_RECORDING_PRODUCER_H_
+#endif  // KIT_TESTING_CONFORMANCE_CONTRACT_CHECKING_PRODUCER_H_
