@@ -11,7 +11,10 @@
 //
 // `PORT` may be 0 for servers. An IPv6 address may be written plain (interface=::1),
 // bracketed ([::1]) or with escaped colons (interface=\:\:1). A backslash escapes the
-// next character anywhere. Anything else is an EndpointError that says what is wrong.
+// next character anywhere. A server's interface must be a numeric IPv4 or IPv6 address
+// (IPv6 with an optional %scope), not a name. Each option may be given once (a positional
+// port or path counts as `port=` or `address=`). Anything else is an EndpointError that
+// says what is wrong.
 //
 // Thread safety: value types and pure functions.
 #ifndef KIT_ENDPOINT_H_
@@ -30,7 +33,7 @@ struct Endpoint {
   enum class Kind { tcp, unix_socket, ssl };
 
   Kind kind = Kind::tcp;
-  // Server: the interface to bind ("" for all IPv4 interfaces). Client: a name or address.
+  // Server: the interface to bind ("" for all, IPv6 and IPv4). Client: a name or address.
   std::string host;
   std::uint16_t port = 0;
   // Unix sockets: the path.

@@ -150,7 +150,7 @@ int run_serve(const ServeOptions& options) {
     idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(*served, options.idle_timeout);
     served = idle.get();
   }
-  kit::protocols::ConnectionLimitFactory limited(*served, options.max_connections);
+  kit::protocols::ConnectionLimitFactory limited(*served, options.max_connections, reactor);
 
   bool stopping = false;
   reactor.on_signals({SIGINT, SIGTERM}, [&](int) {

@@ -57,7 +57,8 @@ LiveReactor::Impl::Impl(LiveReactor& owner)
     : owner(owner),
       timer_(io),
       timers_(owner),
-      read_buffer_(std::make_unique_for_overwrite<char[]>(read_buffer_size)) {
+      read_buffer_(std::make_unique_for_overwrite<char[]>(read_buffer_size)),
+      log_limiter_(owner) {
   timers_.set_on_earlier_front([this] { arm_timer(); });
 }
 

@@ -24,6 +24,7 @@
 
 #include "kit/live/live_reactor.h"
 #include "kit/live/live_thread_pool.h"
+#include "kit/log_limiter.h"
 #include "kit/system_random.h"
 #include "kit/timer_queue.h"
 
@@ -108,6 +109,10 @@ struct LiveReactor::Impl {
   LiveReactor& owner;
   IoContext io;
 
+  // log_limited: for lines an event repeats (a refused connection, a paused accept), at
+  // most one per kind per second on this reactor's clock (kit/log_limiter.h).
+  LogLimiter& log_limited() noexcept { return log_limiter_; }
+
  private:
   struct SignalWatch;
 
@@ -148,6 +153,8 @@ struct LiveReactor::Impl {
   bool running_ = false;
   bool shutting_down_ = false;
   DelayedCall grace_call_;
+  // Last: its pending calls live in timers_, so it goes first.
+  LogLimiter log_limiter_;
 };
 
 }  // namespace kit::live

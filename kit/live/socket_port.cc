@@ -184,7 +184,9 @@ void SocketPort::accepted(const std::error_code& error, Socket socket) {
     if (error_of_one_connection(error)) return accept_next();
     // Out of descriptors or memory, or something unforeseen: the listening socket stays
     // readable, so accepting again at once would spin. Wait a little instead.
-    log(LogLevel::warning,
+    // Kept per port and error: out of descriptors, this repeats ten times a second.
+    reactor_->log_limited().log(
+        LogLevel::warning, "accept paused on " + description() + ": " + error.message(),
         "accepting on " + description() + ": " + error.message() + "; pausing accepts for 100 ms");
     accept_retry_ = reactor_->schedule(reactor_->now() + accept_pause, [this] { accept_next(); });
     return;

@@ -10,7 +10,7 @@
 //
 // Accepting: one accept at a time, each accepted socket handed to a SocketTransport
 // (TCP_NODELAY on TCP). When the process runs out of descriptors, accepting pauses for
-// a moment instead of spinning.
+// a moment instead of spinning (warned at most once a second, kit/log_limiter.h).
 //
 // Thread safety: the reactor's thread only.
 #ifndef KIT_LIVE_SOCKET_PORT_H_

@@ -177,12 +177,17 @@ TEST_F(SocketPortTest, PortInUseSaysWhichEndpointAndWhy) {
 }
 
 TEST_F(SocketPortTest, BadInterfaceAndTlsAreClearErrors) {
-  // A name where an address belongs is a bad endpoint string, refused as it is parsed.
+  // The endpoint string is refused by its parser (kit/endpoint.h); an Endpoint built by
+  // hand with a name for its interface is refused by the port.
+  EXPECT_THROW(reactor.listen("tcp:0:interface=localhost", server), EndpointError);
+  Endpoint named = parse_server_endpoint("tcp:0:interface=127.0.0.1");
+  named.host = "localhost";
   try {
-    auto port = reactor.listen("tcp:0:interface=localhost", server);
+    auto port = reactor.listen(named, server);
     ADD_FAILURE() << "listened on interface=localhost";
-  } catch (const EndpointError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("'localhost' is not an IPv4 or IPv6 address"));
+  } catch (const FailureError& e) {
+    EXPECT_THAT(e.what(), AllOf(StartsWith("cannot listen on tcp:0:interface=localhost: "),
+                                HasSubstr("'localhost' is not an IP address")));
   }
   EXPECT_THAT(what_of_listen(reactor, "ssl:0:privateKey=key.pem", server),
               HasSubstr("TLS is not supported yet"));
@@ -282,6 +287,12 @@ TEST_F(SocketPortTest, RunningOutOfDescriptorsPausesAcceptingThenGoesOn) {
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   address.sin_port = htons(port->address().port());
   ASSERT_EQ(::connect(peer, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  // UBSan (--config=asan) checks a virtual call's object by reading its vtable through a
+  // pipe, which it cannot open with no descriptors left, and then reports a false
+  // "invalid vptr". The port's rate-limited warning calls the reactor through Clock&; one
+  // such call now puts the type in UBSan's cache, so the check needs no pipe later.
+  Clock& clock = reactor;
+  (void)clock.now();
   {
     DescriptorsExhausted exhausted;
     ASSERT_TRUE(wait_for(

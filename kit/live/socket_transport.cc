@@ -74,7 +74,8 @@ bool SocketTransport::start(LiveReactor::Impl& reactor, Socket socket, Address p
     return false;
   }
   if (!protocol) {
-    log(LogLevel::info, "the factory refused the connection with " + peer.to_string());
+    reactor.log_limited().log(LogLevel::info, "refused",
+                              "the factory refused the connection with " + peer.to_string());
     if (refusal != nullptr) {
       *refusal = Failure(errc::cancelled, "the factory built no protocol for " + peer.to_string());
     }

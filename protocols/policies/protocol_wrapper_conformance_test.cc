@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "fakes/fake_clock.h"
 #include "kit/factory.h"
 #include "kit/wrapping_factory.h"
 #include "protocols/policies/connection_limit_factory.h"
@@ -62,7 +63,9 @@ std::unique_ptr<WrappingFactory> idle_timeout(Factory& inner) {
 }
 
 std::unique_ptr<WrappingFactory> connection_limit(Factory& inner) {
-  return std::make_unique<ConnectionLimitFactory>(inner, 1);
+  // Only the refusal log reads the clock, and the suite opens one connection at a time.
+  static fakes::FakeClock clock;
+  return std::make_unique<ConnectionLimitFactory>(inner, 1, clock);
 }
 
 }  // namespace
