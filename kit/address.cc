@@ -3,25 +3,30 @@
 namespace kit {
 
 Address Address::tcp(std::string_view ip, std::uint16_t port) {
-  const Kind kind = ip.find(':') == std::string_view::npos ? Kind::tcp_v4 : Kind::tcp_v6;
-  return Address(kind, ip, port);
+  const Family family = ip.find(':') == std::string_view::npos ? Family::ipv4 : Family::ipv6;
+  return Address(family, SocketType::stream, ip, port);
 }
 
-Address Address::unix_socket(std::string_view path) { return Address(Kind::unix_socket, path, 0); }
+Address Address::unix_socket(std::string_view path) {
+  return Address(Family::unix_domain, SocketType::stream, path, 0);
+}
 
-Address Address::memory(std::string_view name) { return Address(Kind::memory, name, 0); }
+Address Address::memory(std::string_view name) {
+  return Address(Family::memory, SocketType::stream, name, 0);
+}
 
 std::string Address::to_string() const {
-  switch (kind_) {
-    case Kind::none:
+  // The scheme names the socket type within the family: a stream over IP is TCP.
+  switch (family_) {
+    case Family::none:
       return "none";
-    case Kind::tcp_v4:
+    case Family::ipv4:
       return "tcp:" + host_ + ":" + std::to_string(port_);
-    case Kind::tcp_v6:
+    case Family::ipv6:
       return "tcp:[" + host_ + "]:" + std::to_string(port_);
-    case Kind::unix_socket:
+    case Family::unix_domain:
       return "unix:" + host_;
-    case Kind::memory:
+    case Family::memory:
       return "memory:" + host_;
   }
   return "none";

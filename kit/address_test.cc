@@ -13,11 +13,22 @@ TEST(Address, PrintsLikeTheListeningOnLines) {
   EXPECT_EQ(Address().to_string(), "none");
 }
 
-TEST(Address, KindFollowsTheIpFamily) {
-  EXPECT_EQ(Address::tcp("10.0.0.1", 1).kind(), Address::Kind::tcp_v4);
-  EXPECT_EQ(Address::tcp("fe80::1", 1).kind(), Address::Kind::tcp_v6);
+TEST(Address, FamilyFollowsTheIpNumber) {
+  EXPECT_EQ(Address::tcp("10.0.0.1", 1).family(), Address::Family::ipv4);
+  EXPECT_EQ(Address::tcp("fe80::1", 1).family(), Address::Family::ipv6);
   EXPECT_TRUE(Address::tcp("fe80::1", 1).is_tcp());
+  EXPECT_TRUE(Address::tcp("fe80::1", 1).is_ip());
   EXPECT_FALSE(Address::unix_socket("/x").is_tcp());
+}
+
+TEST(Address, FamilyAndSocketTypeAreApart) {
+  EXPECT_EQ(Address::tcp("10.0.0.1", 1).socket_type(), Address::SocketType::stream);
+  EXPECT_EQ(Address::unix_socket("/x").family(), Address::Family::unix_domain);
+  EXPECT_EQ(Address::unix_socket("/x").socket_type(), Address::SocketType::stream);
+  EXPECT_FALSE(Address::unix_socket("/x").is_ip());
+  EXPECT_EQ(Address::memory("m").family(), Address::Family::memory);
+  EXPECT_EQ(Address().family(), Address::Family::none);
+  EXPECT_EQ(Address().socket_type(), Address::SocketType::none);
 }
 
 TEST(Address, Equality) {

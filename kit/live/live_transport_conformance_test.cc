@@ -8,13 +8,13 @@
 #include "testing/live/live_harness.h"
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4, [] {
-  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::tcp_v4);
+  return std::make_unique<kit::testing::LiveHarness>(kit::Address::Family::ipv4);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6, [] {
-  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::tcp_v6);
+  return std::make_unique<kit::testing::LiveHarness>(kit::Address::Family::ipv6);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnix, [] {
-  return std::make_unique<kit::testing::LiveHarness>(kit::testing::LiveHarness::Kind::unix_socket);
+  return std::make_unique<kit::testing::LiveHarness>(kit::Address::Family::unix_domain);
 });
 
 namespace {

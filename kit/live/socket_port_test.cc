@@ -128,12 +128,12 @@ class SocketPortTest : public ::testing::Test {
 
 TEST_F(SocketPortTest, PortZeroGetsARealPortAndTheListeningOnDescription) {
   auto v4 = reactor.listen("tcp:0:interface=127.0.0.1", server);
-  EXPECT_EQ(v4->address().kind(), Address::Kind::tcp_v4);
+  EXPECT_EQ(v4->address().family(), Address::Family::ipv4);
   EXPECT_NE(v4->address().port(), 0);
   EXPECT_EQ(v4->description(), "tcp:127.0.0.1:" + std::to_string(v4->address().port()));
 
   auto v6 = reactor.listen("tcp:0:interface=::1", server);
-  EXPECT_EQ(v6->address().kind(), Address::Kind::tcp_v6);
+  EXPECT_EQ(v6->address().family(), Address::Family::ipv6);
   EXPECT_NE(v6->address().port(), 0);
   EXPECT_EQ(v6->description(), "tcp:[::1]:" + std::to_string(v6->address().port()));
 

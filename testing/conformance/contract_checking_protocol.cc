@@ -46,8 +46,10 @@ void ContractCheckingProtocol::connection_made() {
   }
   peer_when_made_ = transport()->peer();
   host_when_made_ = transport()->host();
-  if (peer_when_made_.kind() == Address::Kind::none) violation("peer() is none in connection_made");
-  if (host_when_made_.kind() == Address::Kind::none) violation("host() is none in connection_made");
+  if (peer_when_made_.family() == Address::Family::none)
+    violation("peer() is none in connection_made");
+  if (host_when_made_.family() == Address::Family::none)
+    violation("host() is none in connection_made");
   if (on_connection_made) on_connection_made();
 }
 

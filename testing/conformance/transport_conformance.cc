@@ -549,8 +549,8 @@ TEST_P(TransportConformanceTest, LoseConnectionWithUnreadInputStillEndsInOrder) 
 // ---------------------------------------------------------------- addresses (promise 6)
 
 void expect_addresses_unchanged(const ContractCheckingProtocol& p) {
-  EXPECT_NE(p.peer_when_lost().kind(), Address::Kind::none) << "peer() in connection_lost";
-  EXPECT_NE(p.host_when_lost().kind(), Address::Kind::none) << "host() in connection_lost";
+  EXPECT_NE(p.peer_when_lost().family(), Address::Family::none) << "peer() in connection_lost";
+  EXPECT_NE(p.host_when_lost().family(), Address::Family::none) << "host() in connection_lost";
   EXPECT_EQ(p.peer_when_lost(), p.peer_when_made()) << p.peer_when_lost().to_string();
   EXPECT_EQ(p.host_when_lost(), p.host_when_made()) << p.host_when_lost().to_string();
 }

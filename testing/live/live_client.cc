@@ -44,7 +44,7 @@ class Collector : public Protocol {
 Endpoint endpoint_of(const ListeningPort& port) {
   Address address = port.address();
   Endpoint endpoint;
-  if (address.kind() == Address::Kind::unix_socket) {
+  if (address.family() == Address::Family::unix_domain) {
     endpoint.kind = Endpoint::Kind::unix_socket;
     endpoint.path = address.host();
   } else {

@@ -57,11 +57,16 @@ class LiveHarness::Relay final : public Protocol {
   std::size_t& relayed_;
 };
 
-LiveHarness::LiveHarness(Kind kind)
-    : kind_(kind), factory_([this](const Address&) -> std::unique_ptr<Protocol> {
+LiveHarness::LiveHarness(Address::Family family)
+    : family_(family), factory_([this](const Address&) -> std::unique_ptr<Protocol> {
         if (protocol_ == nullptr) return nullptr;
         return std::make_unique<Relay>(*std::exchange(protocol_, nullptr), relayed_);
-      }) {}
+      }) {
+  if (!(family == Address::Family::ipv4 || family == Address::Family::ipv6 ||
+        family == Address::Family::unix_domain)) {
+    throw std::invalid_argument("LiveHarness: a live socket is IPv4, IPv6 or Unix domain");
+  }
+}
 
 LiveHarness::~LiveHarness() {
   close_peer();
@@ -69,13 +74,16 @@ LiveHarness::~LiveHarness() {
 }
 
 std::string LiveHarness::name() const {
-  switch (kind_) {
-    case Kind::tcp_v4:
+  switch (family_) {
+    case Address::Family::ipv4:
       return "live tcp 127.0.0.1";
-    case Kind::tcp_v6:
+    case Address::Family::ipv6:
       return "live tcp ::1";
-    case Kind::unix_socket:
+    case Address::Family::unix_domain:
       return "live unix";
+    case Address::Family::none:
+    case Address::Family::memory:
+      break;  // refused by the constructor
   }
   return "live";
 }
@@ -83,30 +91,33 @@ std::string LiveHarness::name() const {
 void LiveHarness::connect(Protocol& protocol) {
   protocol_ = &protocol;
   std::string endpoint;
-  switch (kind_) {
-    case Kind::tcp_v4:
+  switch (family_) {
+    case Address::Family::ipv4:
       endpoint = "tcp:0:interface=127.0.0.1";
       break;
-    case Kind::tcp_v6:
+    case Address::Family::ipv6:
       endpoint = "tcp:0:interface=::1";
       break;
-    case Kind::unix_socket:
+    case Address::Family::unix_domain:
       socket_dir_.emplace();
       endpoint = "unix:" + socket_dir_->file("peer.sock");
       break;
+    case Address::Family::none:
+    case Address::Family::memory:
+      break;  // refused by the constructor
   }
   port_ = reactor_.listen(endpoint, factory_);
   const Address address = port_->address();
 
   sockaddr_storage storage{};
   socklen_t size = 0;
-  if (kind_ == Kind::tcp_v4) {
+  if (family_ == Address::Family::ipv4) {
     auto* in = reinterpret_cast<sockaddr_in*>(&storage);
     in->sin_family = AF_INET;
     in->sin_port = htons(address.port());
     ::inet_pton(AF_INET, address.host().c_str(), &in->sin_addr);
     size = sizeof *in;
-  } else if (kind_ == Kind::tcp_v6) {
+  } else if (family_ == Address::Family::ipv6) {
     auto* in6 = reinterpret_cast<sockaddr_in6*>(&storage);
     in6->sin6_family = AF_INET6;
     in6->sin6_port = htons(address.port());

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 
+#include "kit/address.h"
 #include "kit/delayed_call.h"
 #include "kit/factory.h"
 #include "kit/listening_port.h"
@@ -42,12 +43,12 @@ namespace kit::testing {
 
 class LiveHarness final : public ConformanceHarness {
  public:
-  enum class Kind { tcp_v4, tcp_v6, unix_socket };
-
   // How long run_until() and the waits inside the peer's operations may take.
   static constexpr Duration bound = std::chrono::seconds(10);
 
-  explicit LiveHarness(Kind kind);
+  // `family`: ipv4 (TCP on 127.0.0.1), ipv6 (TCP on ::1) or unix_domain (a Unix stream
+  // socket in a fresh directory).
+  explicit LiveHarness(Address::Family family);
   ~LiveHarness() override;
   LiveHarness(const LiveHarness&) = delete;
   LiveHarness& operator=(const LiveHarness&) = delete;
@@ -75,7 +76,7 @@ class LiveHarness final : public ConformanceHarness {
   void service_peer();
   void close_peer() noexcept;
 
-  Kind kind_;
+  Address::Family family_;
   std::optional<SocketDirectory> socket_dir_;  // Unix sockets only
   Protocol* protocol_ = nullptr;
   std::size_t relayed_ = 0;  // callbacks relayed to the suite's protocol

@@ -8,7 +8,7 @@
 //   - pause_producing / resume_producing / stop_producing call pause_reading /
 //     resume_reading / lose_connection (a transport produces what it reads);
 //   - lose_connection() and abort_connection() turn disconnecting() true.
-// peer() and host() return Address() (Kind::none) unless a test says otherwise.
+// peer() and host() return Address() (Family::none) unless a test says otherwise.
 // disconnecting() and context() are not mocked: the first answers from the calls above (or
 // set_disconnecting()), the second gives a FakeContext of the mock's own unless a test
 // sets one (set_context()), so a protocol can read its clock without an expectation.
