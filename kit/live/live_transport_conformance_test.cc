@@ -20,19 +20,19 @@ KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnix, [] {
 namespace {
 
 std::unique_ptr<kit::testing::ConformanceHarness> under_three_wrappers(
-    kit::testing::LiveHarness::Kind kind) {
+    kit::Address::Family family) {
   return kit::testing::WrappedHarness::plain_layers(
-      3, std::make_unique<kit::testing::LiveHarness>(kind));
+      3, std::make_unique<kit::testing::LiveHarness>(family));
 }
 
 }  // namespace
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV4UnderThreeWrappers, [] {
-  return under_three_wrappers(kit::testing::LiveHarness::Kind::tcp_v4);
+  return under_three_wrappers(kit::Address::Family::ipv4);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveTcpV6UnderThreeWrappers, [] {
-  return under_three_wrappers(kit::testing::LiveHarness::Kind::tcp_v6);
+  return under_three_wrappers(kit::Address::Family::ipv6);
 });
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(LiveUnixUnderThreeWrappers, [] {
-  return under_three_wrappers(kit::testing::LiveHarness::Kind::unix_socket);
+  return under_three_wrappers(kit::Address::Family::unix_domain);
 });
