@@ -133,8 +133,7 @@ void UploadClient::line_received(std::string_view line) {
       break;
     case State::preparing:
     case State::body:
-      unexpected(line, "nothing while " + activity());
-      break;
+      break;  // reading is paused in these states
     case State::done:
       break;
   }
@@ -185,6 +184,7 @@ void UploadClient::next_file() {
       continue;
     }
     state_ = State::preparing;
+    pause_reading();  // answers sent early wait for the PUT they answer
     (void)item.source->prepare(thread_pool())
         .add_both([this, alive = std::weak_ptr<Alive>(alive_)](Outcome<SourceInfo> outcome) {
           if (alive.expired() || state_ != State::preparing) return;
@@ -213,6 +213,7 @@ void UploadClient::prepared(SourceInfo info) {
   state_ = State::put;
   send_line(line);
   wait_for("READY");
+  resume_reading();  // may deliver the answer now
 }
 
 void UploadClient::on_put_answer(std::string_view line) {
@@ -236,6 +237,7 @@ void UploadClient::start_body() {
     body_sent();
     return;
   }
+  pause_reading();  // nothing may come before the body's answer; it waits for the body
   if (paused_) wait_for("the server to read the body");
   pump();
 }
@@ -285,6 +287,7 @@ void UploadClient::chunk_read(std::string bytes) {
 void UploadClient::body_sent() {
   state_ = State::sent;
   wait_for("the answer to the body");
+  resume_reading();  // may deliver the answer now
 }
 
 void UploadClient::on_body_answer(std::string_view line) {
@@ -309,6 +312,7 @@ void UploadClient::quit() {
   state_ = State::quitting;
   send_line("QUIT");
   wait_for("BYE");
+  resume_reading();
 }
 
 void UploadClient::on_bye(std::string_view line) {

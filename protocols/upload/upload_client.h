@@ -24,6 +24,8 @@
 //   a timeout, the source failing in the middle of a body (the server cannot be told
 //   the body ends early), or the connection lost. The file in hand and every later one
 //   get an error saying so, and the connection is closed (aborted, after bad input).
+// - Reading is paused while the client works (hashing a source, sending a body), so an
+//   answer that arrives early is read in the state it answers, whatever the chunking.
 // - The body goes through the client itself as a kit::Producer registered on the
 //   transport: one source read in flight at a time, written when it comes back, no new
 //   read while the transport has paused the producer. So at most the transport's
