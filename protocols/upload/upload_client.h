@@ -91,6 +91,7 @@ struct UploadResult {
   // server's answer when there was one:
   //   cannot upload a.txt to docs/a.txt: the server answered "ERR 409 exists"
   std::string error;
+  friend bool operator==(const UploadResult&, const UploadResult&) = default;
 };
 
 // UploadReport: what done() gives.
@@ -102,6 +103,7 @@ struct UploadReport {
   std::optional<std::string> connection_error;
 
   bool all_stored() const noexcept;
+  friend bool operator==(const UploadReport&, const UploadReport&) = default;
 };
 
 // UploadProgress: the body of file `index` has `sent` of `total` bytes written.
