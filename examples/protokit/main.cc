@@ -9,6 +9,7 @@
 #include "examples/protokit/demo_command.h"
 #include "examples/protokit/send_command.h"
 #include "examples/protokit/serve_command.h"
+#include "examples/protokit/upload_command.h"
 
 namespace {
 
@@ -31,9 +32,11 @@ int main(int argc, char** argv) {
 
   ServeOptions serve_options;
   SendOptions send_options;
+  UploadOptions upload_options;
   DemoOptions demo_options;
   CLI::App* serve = add_serve_command(app, serve_options);
   CLI::App* send = add_send_command(app, send_options);
+  CLI::App* upload = add_upload_command(app, upload_options);
   CLI::App* demo = add_demo_command(app, demo_options);
 
   try {
@@ -49,6 +52,7 @@ int main(int argc, char** argv) {
   try {
     if (serve->parsed()) return run_serve(serve_options);
     if (send->parsed()) return run_send(send_options);
+    if (upload->parsed()) return run_upload(upload_options);
     if (demo->parsed()) return run_demo(demo_options);
   } catch (const CommandError& e) {
     return fail(e.what(), e.status());
