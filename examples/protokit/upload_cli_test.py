@@ -195,6 +195,14 @@ class UploadCommandTest(unittest.TestCase):
         self.assertTrue(stderr.endswith("protokit: 1 of 2 files not stored\n"), stderr)
         self.assertEqual(server.files, {"there": b"here"})
 
+    def test_a_directory_is_refused_and_named(self):
+        server = self.server()
+        os.makedirs(os.path.join(self.dir, "d"))
+        out = self.upload("--to", server.address(), "d")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn("protokit: cannot upload d to d: cannot read d: Is a directory\n",
+                      out.stderr.decode())
+
     def test_server_error_names_the_file_and_quotes_the_answer(self):
         server = self.server(existing={"taken": b"old"})
         self.write("new", b"new")

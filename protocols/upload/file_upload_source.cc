@@ -52,10 +52,10 @@ Deferred<SourceInfo> FileUploadSource::prepare(ThreadPool& pool) {
                auto file = std::make_shared<File>(fd);
                struct stat st {};
                if (::fstat(fd, &st) != 0) throw_errno(errno, "cannot stat " + path);
-               if (S_ISDIR(st.st_mode)) throw_errno(EISDIR, "cannot upload " + path);
+               if (S_ISDIR(st.st_mode)) throw_errno(EISDIR, "cannot read " + path);
                if (!S_ISREG(st.st_mode)) {
-                 throw FailureError(Failure(std::make_error_code(std::errc::invalid_argument),
-                                            "cannot upload " + path + ": not a regular file"));
+                 // A FIFO or a device has no size to declare before the body.
+                 throw_errno(EOPNOTSUPP, "cannot read " + path + " (not a regular file)");
                }
                Sha256 hash;
                std::string piece(piece_size, '\0');

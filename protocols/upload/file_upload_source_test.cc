@@ -89,15 +89,15 @@ TEST_F(FileUploadSourceTest, DirectoryIsRefused) {
   fs::create_directory(dir_ / "d");
   FileUploadSource source(path("d"));
   const Failure failure = failure_result_of(run(source.prepare(pool_)));
-  EXPECT_EQ(failure.what(), "cannot upload " + path("d") + ": Is a directory");
+  EXPECT_EQ(failure.what(), "cannot read " + path("d") + ": Is a directory");
 }
 
 TEST_F(FileUploadSourceTest, FifoIsRefusedWithoutWaitingForAWriter) {
   ASSERT_EQ(::mkfifo(path("fifo").c_str(), 0600), 0);
   FileUploadSource source(path("fifo"));
   const Failure failure = failure_result_of(run(source.prepare(pool_)));
-  EXPECT_EQ(failure.what(), "cannot upload " + path("fifo") + ": not a regular file: " +
-                                std::make_error_code(std::errc::invalid_argument).message());
+  EXPECT_EQ(failure.what(), "cannot read " + path("fifo") + " (not a regular file): " +
+                                std::generic_category().message(EOPNOTSUPP));
 }
 
 TEST_F(FileUploadSourceTest, UnreadableFileNamesIt) {
