@@ -17,7 +17,8 @@
 // - Per-file errors -- the source failing before PUT, `ERR` to a PUT or to a body, a
 //   hash in OK that differs from the local one -- are recorded and the next file goes
 //   on: the spec keeps the connection usable. A remote path that would break the line
-//   (a CR or LF, or a PUT line over 4096 bytes) is refused locally, never sent.
+//   (a CR or LF) or make the server close (a PUT line over 4096 bytes) is refused
+//   locally, never sent.
 // - Connection-fatal: a bad greeting, AUTH refused, an answer the spec does not allow
 //   in the state (garbage, READY out of turn, a malformed OK), a line over 4096 bytes,
 //   an answer after which the server closes (`ERR 408 timeout`, `ERR 400 line too long`),
