@@ -142,7 +142,9 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
 
 int run_serve(const ServeOptions& options) {
   const bool upload = options.protocol == "upload";
-  if (upload && !options.root) throw UsageError("serve upload needs --root DIR");
+  if (upload && (!options.root || options.root->empty())) {
+    throw UsageError("serve upload needs --root DIR");
+  }
   if (!upload) refuse_upload_options(options);
   if (options.max_line && !uses_max_line(options.protocol)) {
     throw UsageError("--max-line applies to line and reverse, not " + options.protocol);

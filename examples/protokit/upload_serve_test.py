@@ -296,6 +296,7 @@ class UploadOptionTest(unittest.TestCase):
 
     def test_root_is_required(self):
         self.assert_refused(["upload"], 2, "--root")
+        self.assert_refused(["upload", "--root", ""], 2, "--root")
 
     def test_bad_max_size_values_are_usage_errors(self):
         root = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
