@@ -328,13 +328,17 @@ class UploadOptionTest(unittest.TestCase):
 
     def test_upload_options_are_refused_for_other_protocols(self):
         for protocol in ("echo", "line", "reverse"):
-            for option in (["--root", "/tmp/r"], ["--max-size", "10"],
+            for option in (["--root", "/nonexistent/r"], ["--max-size", "10"],
                            ["--secret-file", "/dev/null"], ["--no-overwrite"]):
                 with self.subTest(protocol=protocol, option=option[0]):
                     self.assert_refused([protocol, *option], 2, option[0], protocol)
 
-    def test_max_line_is_refused_for_upload(self):
-        self.assert_refused(["upload", "--root", "/tmp/r", "--max-line", "10"], 2, "--max-line")
+    def test_line_options_are_refused_for_upload(self):
+        root = os.path.join(tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR")), "r")
+        self.assert_refused(["upload", "--root", root, "--max-line", "10"], 2, "--max-line")
+        self.assert_refused(["upload", "--root", root, "--line-timeout", "5"], 2,
+                            "--line-timeout")
+        self.assertFalse(os.path.exists(root), "refused before the root is made")
 
     def test_unreadable_secret_file_is_an_error(self):
         base = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
