@@ -3,6 +3,10 @@
 They fix what all targets share: C++20 with warnings as errors for our own code, strict
 mocks and the kit's test main for tests, `testonly` for fakes and testing targets, and
 the fuzz/benchmark conventions of docs/testing.md.
+
+Visibility: no package sets a public default. A library is private to its package unless
+its BUILD file says `visibility = ["//visibility:public"]` (what a user of the kit depends
+on) or `["//:__subpackages__"]` (shared inside the kit, not part of its interface).
 """
 
 KIT_COPTS = [
