@@ -1,6 +1,7 @@
-"""`protokit upload` against its contract (specs/cli.md), talking to a small PKUP/1 server
-written here from specs/upload.md alone (greeting, AUTH, PUT/READY/body/OK, 409, 422,
-QUIT/BYE), on real loopback sockets. Every wait is bounded; nothing sleeps."""
+"""`protokit upload` against its contract (specs/cli.md) on real loopback sockets: with a
+small PKUP/1 server written here from specs/upload.md alone (greeting, AUTH,
+PUT/READY/body/OK, 409, 422, QUIT/BYE; it can also lie about a hash), and with the kit's
+own `protokit serve upload`. Every wait is bounded; nothing sleeps."""
 
 import hashlib
 import hmac
@@ -14,8 +15,12 @@ import tempfile
 import threading
 import unittest
 
+import protokit_cli_test
+from protokit_cli_test import BOUND, Server
+
 PROTOKIT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "protokit")
-BOUND = 10.0  # seconds: the most any single event may take
+# The program beside this file (the module may be imported from the source tree).
+protokit_cli_test.PROTOKIT = PROTOKIT
 
 
 def sha256(data):
@@ -290,6 +295,96 @@ class UploadCommandTest(unittest.TestCase):
         self.assertEqual(out.returncode, 0)
         self.assertIn(b"--to", out.stdout)
         self.assertIn(b"--secret-file", out.stdout)
+
+
+class UploadToServeUploadTest(unittest.TestCase):
+    """`protokit upload` to `protokit serve upload`: the kit's two ends of PKUP/1."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="upload-serve-", dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, self.dir, True)
+        self.root = os.path.join(self.dir, "root")
+
+    def serve(self, *args):
+        server = Server("upload", "--root", self.root, "--listen", "tcp:0:interface=127.0.0.1",
+                        *args)
+        self.addCleanup(server.kill)
+        server.read_listening(1)
+        return "127.0.0.1:%d" % server.tcp_port()
+
+    def write(self, name, content):
+        path = os.path.join(self.dir, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(content)
+        return path
+
+    def stored(self, remote):
+        with open(os.path.join(self.root, remote), "rb") as f:
+            return f.read()
+
+    def upload(self, *args):
+        return subprocess.run([PROTOKIT, "upload", *args], cwd=self.dir, capture_output=True,
+                              stdin=subprocess.DEVNULL, timeout=BOUND * 3)
+
+    def test_files_are_stored_and_their_lines_printed(self):
+        to = self.serve()
+        files = {
+            "empty": b"",
+            "text": b"QUIT\r\nPUT 1 x y\nBYE\r\n\r\n",
+            "big": bytes(range(256)) * (5 * 4096),  # 5 MiB
+        }
+        for name, content in files.items():
+            self.write(name, content)
+        out = self.upload("--to", to, "empty", "text=a/b/text.txt", "big=x=y")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stderr, b"")
+        self.assertEqual(out.stdout.decode(),
+                         "%s  empty\n%s  a/b/text.txt\n%s  x=y\n"
+                         % (sha256(files["empty"]), sha256(files["text"]), sha256(files["big"])))
+        self.assertEqual(self.stored("empty"), files["empty"])
+        self.assertEqual(self.stored("a/b/text.txt"), files["text"])
+        self.assertEqual(self.stored("x=y"), files["big"])
+
+    def test_refusals_name_the_file_and_quote_the_server(self):
+        to = self.serve("--no-overwrite", "--max-size", "100")
+        self.write("ok", b"fine")
+        self.write("large", b"l" * 101)
+        os.makedirs(self.root, exist_ok=True)
+        with open(os.path.join(self.root, "taken"), "wb") as f:
+            f.write(b"old")
+        out = self.upload("--to", to, "ok=taken", "large", "ok=../up", "ok=.pkup-x", "ok")
+        self.assertEqual(out.returncode, 1)
+        stderr = out.stderr.decode()
+        self.assertIn('protokit: cannot upload ok to taken: the server answered '
+                      '"ERR 409 exists"\n', stderr)
+        self.assertIn('protokit: cannot upload large to large: the server answered '
+                      '"ERR 413 too large"\n', stderr)
+        self.assertRegex(stderr, r'protokit: cannot upload ok to \.\./up: the server answered '
+                                 r'"ERR 403 [^"]+"\n')
+        self.assertRegex(stderr, r'protokit: cannot upload ok to \.pkup-x: the server answered '
+                                 r'"ERR 403 [^"]+"\n')
+        self.assertTrue(stderr.endswith("protokit: 4 of 5 files not stored\n"), stderr)
+        self.assertEqual(out.stdout.decode(), "%s  ok\n" % sha256(b"fine"))
+        self.assertEqual(self.stored("taken"), b"old")
+
+    def test_the_same_secret_file_on_both_ends(self):
+        key = self.write("key", b"shared secret\n")
+        to = self.serve("--secret-file", key)
+        self.write("f", b"authenticated")
+        out = self.upload("--to", to, "--secret-file", key, "f")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(self.stored("f"), b"authenticated")
+        other = self.write("other", b"shared secret\r\n\r\n")
+        out = self.upload("--to", to, "--secret-file", other, "f=g")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn(b'authentication refused: the server answered "ERR 401 bad credentials"',
+                      out.stderr)
+        out = self.upload("--to", to, "f=h")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn(b'the server answered "ERR 401 authentication required"', out.stderr)
+        self.assertFalse(os.path.exists(os.path.join(self.root, "g")))
+        self.assertFalse(os.path.exists(os.path.join(self.root, "h")))
 
 
 if __name__ == "__main__":
