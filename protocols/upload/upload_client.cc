@@ -173,7 +173,21 @@ void UploadClient::on_auth_answer(std::string_view line) {
 }
 
 void UploadClient::next_file() {
-  while (current_ < items_.size()) {
+  // A source may answer at once (its Deferred already fired): then the file's whole
+  // conversation can run inside prepare(), and its end calls next_file() again. That
+  // call only asks this loop to go on, so the stack does not grow with the files.
+  if (choosing_) {
+    choose_again_ = true;
+    return;
+  }
+  choosing_ = true;
+  for (;;) {
+    choose_again_ = false;
+    if (state_ == State::done) break;
+    if (current_ >= items_.size()) {
+      quit();
+      break;
+    }
     const UploadItem& item = items_[current_];
     if (!item.source) {
       file_failed("no source");
@@ -195,9 +209,9 @@ void UploadClient::next_file() {
           }
           prepared(std::move(outcome).value());
         });
-    return;
+    if (!choose_again_) break;
   }
-  quit();
+  choosing_ = false;
 }
 
 void UploadClient::prepared(SourceInfo info) {
@@ -243,32 +257,38 @@ void UploadClient::start_body() {
 }
 
 void UploadClient::pump() {
-  if (state_ != State::body || reading_ || paused_ || stopped_ || requested_ >= info_.size) return;
-  const std::uint64_t left = info_.size - requested_;
-  const std::size_t n =
-      left < options_.chunk_size ? static_cast<std::size_t>(left) : options_.chunk_size;
-  const std::uint64_t offset = requested_;
-  requested_ += n;
-  reading_ = true;
-  (void)items_[current_]
-      .source->read(thread_pool(), offset, n)
-      .add_both([this, n, alive = std::weak_ptr<Alive>(alive_)](Outcome<std::string> outcome) {
-        if (alive.expired() || state_ != State::body) return;
-        reading_ = false;
-        if (outcome.has_failure()) {
-          // The server waits for the rest of the body and cannot be told it will not come.
-          fatal(outcome.failure().what() + " (in the middle of the body)", Close::abort);
-          return;
-        }
-        std::string bytes = std::move(outcome).value();
-        if (bytes.size() != n) {
-          fatal("the source gave " + std::to_string(bytes.size()) + " bytes where " +
-                    std::to_string(n) + " were asked for",
-                Close::abort);
-          return;
-        }
-        chunk_read(std::move(bytes));
-      });
+  // A read answered at once comes back inside the loop, whose pump() call returns here
+  // and the loop goes on: the stack does not grow with the chunks.
+  if (pumping_) return;
+  pumping_ = true;
+  while (state_ == State::body && !reading_ && !paused_ && !stopped_ && requested_ < info_.size) {
+    const std::uint64_t left = info_.size - requested_;
+    const std::size_t n =
+        left < options_.chunk_size ? static_cast<std::size_t>(left) : options_.chunk_size;
+    const std::uint64_t offset = requested_;
+    requested_ += n;
+    reading_ = true;
+    (void)items_[current_]
+        .source->read(thread_pool(), offset, n)
+        .add_both([this, n, alive = std::weak_ptr<Alive>(alive_)](Outcome<std::string> outcome) {
+          if (alive.expired() || state_ != State::body) return;
+          reading_ = false;
+          if (outcome.has_failure()) {
+            // The server waits for the rest of the body and cannot be told it will not come.
+            fatal(outcome.failure().what() + " (in the middle of the body)", Close::abort);
+            return;
+          }
+          std::string bytes = std::move(outcome).value();
+          if (bytes.size() != n) {
+            fatal("the source gave " + std::to_string(bytes.size()) + " bytes where " +
+                      std::to_string(n) + " were asked for",
+                  Close::abort);
+            return;
+          }
+          chunk_read(std::move(bytes));
+        });
+  }
+  pumping_ = false;
 }
 
 void UploadClient::chunk_read(std::string bytes) {

@@ -198,6 +198,9 @@ class UploadClient : public protocols::LineOnlyReceiver, public Producer {
   bool reading_ = false;         // a source read is in flight
   bool paused_ = false;          // the transport paused us
   bool stopped_ = false;         // the transport stopped us
+  bool pumping_ = false;         // inside pump()'s loop
+  bool choosing_ = false;        // inside next_file()'s loop
+  bool choose_again_ = false;    // next_file() was called inside it
 
   DelayedCall timer_;
   std::string waiting_for_;  // what the timer waits for, for its message

@@ -19,6 +19,7 @@
 #include "protocols/upload/hmac_sha256.h"
 #include "protocols/upload/memory_upload_source.h"
 #include "protocols/upload/sha256.h"
+#include "protocols/upload/upload_source.h"
 
 namespace kit::upload {
 namespace {
@@ -513,6 +514,50 @@ TEST_F(UploadClientTest, SourceFailingInTheMiddleOfTheBodyAbortsTheConnection) {
   EXPECT_EQ(result(0).error,
             "cannot upload a to a: cannot read a: Input/output error (in the middle of the body)");
   EXPECT_THAT(result(1).error, HasSubstr("not sent: cannot read a"));
+}
+
+// A source whose Deferreds have fired already: the client may not count on a pool round
+// trip between steps.
+class ImmediateSource final : public UploadSource {
+ public:
+  ImmediateSource(std::string name, std::string content, bool fail = false)
+      : name_(std::move(name)), content_(std::move(content)), fail_(fail) {}
+  const std::string& name() const noexcept override { return name_; }
+  Deferred<SourceInfo> prepare(ThreadPool&) override {
+    if (fail_) return fail<SourceInfo>(Failure(errc::cancelled, "no " + name_));
+    return succeed(SourceInfo{content_.size(), sha256_hex(content_)});
+  }
+  Deferred<std::string> read(ThreadPool&, std::uint64_t offset, std::size_t max) override {
+    return succeed(content_.substr(static_cast<std::size_t>(offset), max));
+  }
+
+ private:
+  std::string name_;
+  std::string content_;
+  bool fail_;
+};
+
+TEST_F(UploadClientTest, SourcesAnsweringAtOnceDoNotDeepenTheStack) {
+  // 300,000 one-byte chunks, and 100,000 sources failing at once: a client that recursed
+  // per chunk or per file would overflow the stack.
+  const std::string big(300'000, 'i');
+  items_.push_back({std::make_unique<ImmediateSource>("big", big), "big"});
+  for (int i = 0; i < 100'000; ++i) {
+    items_.push_back({std::make_unique<ImmediateSource>("f", "", /*fail=*/true), "f"});
+  }
+  items_.push_back({std::make_unique<ImmediateSource>("last", "end"), "last"});
+  UploadClientOptions options;
+  options.chunk_size = 1;
+  connect(options);
+  transport_.receive(kGreeting + "READY\r\n" + ok_line(big) + "READY\r\n" + ok_line("end") +
+                     "BYE\r\n");
+  EXPECT_EQ(transport_.take(),
+            put_line(big, "big") + big + put_line("end", "last") + "end" + "QUIT\r\n");
+  ASSERT_TRUE(report_);
+  EXPECT_TRUE(report_->files.front().stored);
+  EXPECT_TRUE(report_->files.back().stored);
+  EXPECT_EQ(report_->files[1].error, "cannot upload f to f: no f: cancelled");
+  EXPECT_EQ(context_.thread_pool().pending(), 0u);
 }
 
 // ---- the body: chunks, progress, flow control
