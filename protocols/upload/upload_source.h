@@ -5,7 +5,8 @@
 // pieces as the connection can take them. Every answer comes back as a kit::Deferred on
 // the reactor's thread, because the real source (FileUploadSource) does its blocking
 // work on the connection's thread pool (the `pool` each call is given).
-// MemoryUploadSource holds a string, for tests.
+// MemoryUploadSource holds a string, for tests. A source may also answer at once, with a
+// Deferred that has fired already.
 //
 // Failures are kit::Failures whose message names the source, so a client can pass them
 // on as they are ("cannot open a.txt: No such file or directory").
