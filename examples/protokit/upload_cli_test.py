@@ -290,6 +290,28 @@ class UploadCommandTest(unittest.TestCase):
         out = self.upload("--to", server.address(), "--progress", "--no-progress", "big")
         self.assertEqual(out.stderr, b"")
 
+    def test_a_server_that_is_not_pkup_is_named_as_such(self):
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(BOUND)
+        self.addCleanup(listener.close)
+
+        def answer_like_http():
+            conn, _ = listener.accept()
+            with conn:
+                conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+
+        thread = threading.Thread(target=answer_like_http, daemon=True)
+        thread.start()
+        self.write("f", b"x")
+        out = self.upload("--to", "127.0.0.1:%d" % listener.getsockname()[1], "f")
+        thread.join(BOUND)
+        self.assertEqual(out.returncode, 1)
+        self.assertIn('protokit: cannot upload f to f: not sent: bad greeting '
+                      '"HTTP/1.1 400 Bad Request" (expected "PKUP/1 <nonce>")\n',
+                      out.stderr.decode())
+
     def test_help(self):
         out = subprocess.run([PROTOKIT, "upload", "--help"], capture_output=True, timeout=BOUND)
         self.assertEqual(out.returncode, 0)
