@@ -247,6 +247,9 @@ class UploadCommandTest(unittest.TestCase):
                       'server answered "ERR 401 bad credentials"', out.stderr.decode())
         self.assertEqual(server.files, {})
 
+    def test_empty_secret_file_name_is_a_usage_error(self):
+        self.assertEqual(self.upload("--to", "127.0.0.1:9", "--secret-file", "", "f").returncode, 2)
+
     def test_missing_secret_file(self):
         out = self.upload("--to", "127.0.0.1:9", "--secret-file", "nope", "f")
         self.assertEqual(out.returncode, 1)
@@ -404,7 +407,8 @@ class UploadToServeUploadTest(unittest.TestCase):
                       out.stderr)
         out = self.upload("--to", to, "f=h")
         self.assertEqual(out.returncode, 1)
-        self.assertIn(b'the server answered "ERR 401 authentication required"', out.stderr)
+        self.assertIn(b'protokit: cannot upload f to h: the server answered "ERR 401 '
+                      b'authentication required" (the server needs --secret-file)\n', out.stderr)
         self.assertFalse(os.path.exists(os.path.join(self.root, "g")))
         self.assertFalse(os.path.exists(os.path.join(self.root, "h")))
 

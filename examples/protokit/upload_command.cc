@@ -76,9 +76,10 @@ int run_upload(const UploadOptions& options) {
   for (const std::string& file : options.files) arguments.push_back(parse_upload_argument(file));
 
   kit::upload::UploadClientOptions client_options;
-  if (!options.secret_file.empty()) {
+  if (options.secret_file) {
+    if (options.secret_file->empty()) throw UsageError("upload: --secret-file needs a file name");
     try {
-      client_options.secret = kit::upload::read_secret_file(options.secret_file);
+      client_options.secret = kit::upload::read_secret_file(*options.secret_file);
     } catch (const std::exception& e) {
       throw CommandError(e.what());
     }
@@ -103,15 +104,21 @@ int run_upload(const UploadOptions& options) {
         bar.update(progress.sent);
       });
     }
-    client->on_file_done([&bar](std::size_t, const kit::upload::UploadResult& result) {
-      bar.finish();
-      if (result.stored) {
-        std::printf("%s  %s\n", result.sha256.c_str(), result.remote.c_str());
-        std::fflush(stdout);
-      } else {
-        std::fprintf(stderr, "protokit: %s\n", result.error.c_str());
-      }
-    });
+    const bool without_secret = !client_options.secret;
+    client->on_file_done(
+        [&bar, without_secret](std::size_t, const kit::upload::UploadResult& result) {
+          bar.finish();
+          if (result.stored) {
+            std::printf("%s  %s\n", result.sha256.c_str(), result.remote.c_str());
+            std::fflush(stdout);
+            return;
+          }
+          const bool wants_secret =
+              without_secret &&
+              result.error.find("\"ERR 401 authentication required\"") != std::string::npos;
+          std::fprintf(stderr, "protokit: %s%s\n", result.error.c_str(),
+                       wants_secret ? " (the server needs --secret-file)" : "");
+        });
     (void)client->done().add_callback([&](kit::upload::UploadReport r) {
       report = std::move(r);
       reactor.stop();

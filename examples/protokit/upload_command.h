@@ -13,7 +13,7 @@ namespace protokit_cli {
 
 struct UploadOptions {
   std::string to;
-  std::string secret_file;  // empty: no AUTH
+  std::optional<std::string> secret_file;  // none: no AUTH
   std::vector<std::string> files;
   // --progress (true) or --no-progress (false); neither: bars only on a terminal.
   std::optional<bool> progress;
