@@ -839,18 +839,29 @@ class Pipelined : public ModelCommand {
   bool eof_ = false;
 };
 
-// The client sends nothing for the idle timeout (60 s by default).
+// The client sends nothing for the idle timeout (60 s by default), between commands or
+// after part of a line.
 class Idle : public ModelCommand {
  public:
-  void show(std::ostream& os) const override { os << "idle"; }
+  Idle() {
+    static const std::vector<std::string> partial = {"", "S", "STAT a", "PUT 5 ", "QUIT", "AUTH x"};
+    partial_ = *rc::gen::elementOf(partial);
+  }
+
+  void show(std::ostream& os) const override { os << "idle after \"" << partial_ << "\""; }
 
  protected:
   void update(Model& m) const override { close_connection(m); }
   void act(const Model&, Sut& sut) const override {
+    sut.send(partial_);
+    assert_answers(sut, {});
     sut.context().clock().advance(UploadServerOptions().idle_timeout);
     sut.settle();
     assert_answers(sut, {exactly("ERR 408 timeout")});
   }
+
+ private:
+  std::string partial_;
 };
 
 // A PUT whose body stops short: the connection breaks, the client half-closes, or it
