@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -179,6 +180,19 @@ void close_connection(Model& m) {
 
 // ---- the system: a server per connection, one store, one fake context
 
+// The lines of what a server sent; each must end in CRLF.
+std::vector<std::string> split_lines(const std::string& out) {
+  std::vector<std::string> lines;
+  std::size_t at = 0;
+  while (at < out.size()) {
+    const std::size_t end = out.find("\r\n", at);
+    RC_ASSERT(end != std::string::npos);
+    lines.push_back(out.substr(at, end - at));
+    at = end + 2;
+  }
+  return lines;
+}
+
 class Sut {
  public:
   explicit Sut(const Model& m, std::uint64_t seed) : context_(seed) {
@@ -230,24 +244,31 @@ class Sut {
   }
 
   // answers: the lines the server sent since the last call; each must end in CRLF.
-  std::vector<std::string> answers() {
-    const std::string out = transport_->take();
-    std::vector<std::string> lines;
-    std::size_t at = 0;
-    while (at < out.size()) {
-      const std::size_t end = out.find("\r\n", at);
-      RC_ASSERT(end != std::string::npos);
-      lines.push_back(out.substr(at, end - at));
-      at = end + 2;
-    }
-    return lines;
-  }
+  std::vector<std::string> answers() { return split_lines(transport_->take()); }
 
   fakes::FakeContext& context() { return context_; }
   fakes::StringTransport& transport() { return *transport_; }
   MemoryUploadStore& store() { return store_; }
   const std::string& nonce() const { return nonce_; }
   bool connected() const { return transport_->connected(); }
+
+  // side: a second client on the same store, while the main connection stays as it is:
+  // it sends what `input` makes of its greeting's nonce, then goes away. Returns the
+  // answers it got, greeting aside.
+  std::vector<std::string> side(const std::function<std::string(const std::string&)>& input) {
+    fakes::StringTransport transport;
+    transport.set_context(context_);
+    UploadServer server(store_, options_);
+    transport.connect(server);
+    const std::string greeting = transport.take();
+    RC_ASSERT(greeting.size() == 7 + 32 + 2);
+    transport.receive(input(greeting.substr(7, 32)));
+    settle();
+    std::vector<std::string> lines = split_lines(transport.take());
+    if (transport.connected()) transport.lose_from_peer();
+    settle();
+    return lines;
+  }
 
  private:
   fakes::FakeContext context_;
@@ -924,6 +945,108 @@ class CutMidBody : public ModelCommand {
   std::vector<std::size_t> cuts_;
 };
 
+// Another client on the same store while a PUT's body is half in: its STAT sees the
+// path as it was (nothing appears at a final path before the body is whole), and it may
+// store the same path completely first. Then the first body ends: with overwrite its
+// file replaces the other; without, the first upload answers 409 and the other's file
+// stays (the spec checks an existing file before READY and says never to replace one
+// without overwrite; it does not name the answer for one that appeared during the body).
+class Overlap : public ModelCommand {
+ public:
+  explicit Overlap(const Model& m) {
+    put_.body = gen_body(m.max_size, /*at_least=*/1);
+    put_.size = std::to_string(put_.body.size());
+    put_.hash = sha256_hex(put_.body);
+    put_.path = gen_allowed_path(m);
+    sent_ = *rc::gen::inRange<std::size_t>(0, put_.body.size());
+    if (*rc::gen::arbitrary<bool>()) {
+      race_ = put_;
+      race_->body = gen_body(m.max_size);
+      race_->size = std::to_string(race_->body.size());
+      race_->hash = sha256_hex(race_->body);
+    }
+  }
+
+  void show(std::ostream& os) const override {
+    os << "PUT " << put_.size << " \"" << put_.path.substr(0, 40) << "\", " << sent_
+       << " body bytes; another client STATs it" << (race_ ? " and PUTs it" : "")
+       << "; the rest of the body";
+  }
+
+ protected:
+  void update(Model& m) const override {
+    const bool ready = !refusal_of(m, put_);
+    const Model other = side_model(m);
+    const bool appeared = race_stored(other) && m.files.count(put_.path) == 0;
+    if (race_stored(other)) m.files[put_.path] = race_->body;
+    if (ready && !(appeared && !m.overwrite)) m.files[put_.path] = put_.body;
+  }
+
+  void act(const Model& m, Sut& sut) const override {
+    const std::optional<Expect> refusal = refusal_of(m, put_);
+    sut.send(put_.line());
+    assert_answers(sut, {refusal ? *refusal : exactly("READY")});
+    if (!refusal) {
+      sut.send(std::string_view(put_.body).substr(0, sent_));
+      assert_answers(sut, {});
+    }
+    // The other client, authenticated when a secret is set.
+    const Model other = side_model(m);
+    std::vector<Expect> expected;
+    if (m.secret) expected.push_back(exactly("OK auth"));
+    const auto it = m.files.find(put_.path);
+    if (through_outside_link(put_.path)) {
+      expected.push_back(code("403"));
+    } else if (it == m.files.end()) {
+      expected.push_back(exactly("ERR 404 not found"));
+    } else {
+      expected.push_back(
+          exactly("OK " + std::to_string(it->second.size()) + " " + sha256_hex(it->second)));
+    }
+    if (race_) {
+      const std::optional<Expect> race_refusal = refusal_of(other, *race_);
+      expected.push_back(race_refusal ? *race_refusal : exactly("READY"));
+      if (!race_refusal) expected.push_back(after_body(*race_));
+    }
+    expected.push_back(exactly("BYE"));
+    const std::vector<std::string> lines = sut.side([&](const std::string& nonce) {
+      std::string input;
+      if (m.secret) input += "AUTH " + hmac_sha256_hex(kSecret, nonce) + "\n";
+      input += "STAT " + put_.path + "\n";
+      if (race_) {
+        input += race_->line();
+        if (!refusal_of(other, *race_)) input += race_->body;
+      }
+      return input + "QUIT\n";
+    });
+    RC_LOG() << "the other client's answers:";
+    for (const std::string& line : lines) RC_LOG() << " \"" << line << "\"";
+    RC_LOG() << "\n";
+    RC_ASSERT(lines.size() == expected.size());
+    for (std::size_t i = 0; i < lines.size(); ++i) RC_ASSERT(expected[i].matches(lines[i]));
+    if (refusal) return;
+    sut.send(std::string_view(put_.body).substr(sent_));
+    const bool appeared = race_stored(other) && m.files.count(put_.path) == 0;
+    assert_answers(sut, {appeared && !m.overwrite ? exactly("ERR 409 exists") : after_body(put_)});
+  }
+
+ private:
+  // The other client's view: the same files, authenticated.
+  static Model side_model(const Model& m) {
+    Model other = m;
+    other.authenticated = true;
+    return other;
+  }
+
+  bool race_stored(const Model& other) const {
+    return race_ && !refusal_of(other, *race_) && sha256_hex(race_->body) == race_->hash;
+  }
+
+  PutRequest put_;
+  std::size_t sent_ = 0;
+  std::optional<PutRequest> race_;
+};
+
 // ---- the property
 
 RC_GTEST_PROP(UploadServerModel, AnswersAndFilesFollowTheSpec, ()) {
@@ -935,13 +1058,14 @@ RC_GTEST_PROP(UploadServerModel, AnswersAndFilesFollowTheSpec, ()) {
   RC_TAG(initial.secret ? "secret" : "no secret", initial.overwrite ? "overwrite" : "no overwrite");
   Sut sut(initial, *rc::gen::arbitrary<std::uint64_t>());
   using K = PutStep::Kind;
-  rc::state::check(initial, sut,
-                   rc::state::gen::execOneOfWithArgs<
-                       One<PutOf<K::good>>, One<PutOf<K::good>>, One<PutOf<K::wrong_hash>>,
-                       One<PutOf<K::bad_hash>>, One<PutOf<K::refused_path>>,
-                       One<PutOf<K::too_large>>, One<PutOf<K::existing>>, One<StatStep>,
-                       One<StatStep>, One<MalformedStep>, One<AuthStep>, One<AuthStep>,
-                       One<QuitStep>, One<LongLineStep>, Pipelined, Pipelined, Idle, CutMidBody>());
+  rc::state::check(
+      initial, sut,
+      rc::state::gen::execOneOfWithArgs<
+          One<PutOf<K::good>>, One<PutOf<K::good>>, One<PutOf<K::wrong_hash>>,
+          One<PutOf<K::bad_hash>>, One<PutOf<K::refused_path>>, One<PutOf<K::too_large>>,
+          One<PutOf<K::existing>>, One<StatStep>, One<StatStep>, One<MalformedStep>, One<AuthStep>,
+          One<AuthStep>, One<QuitStep>, One<LongLineStep>, Pipelined, Pipelined, Idle, CutMidBody,
+          Overlap>());
 }
 
 }  // namespace
