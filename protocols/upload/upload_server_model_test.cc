@@ -3,12 +3,12 @@
 // lists), a size over the limit, to an existing file; STATs; malformed and unknown lines;
 // AUTH right and wrong; QUIT; lines too long; idle timeouts; connections cut, half-closed
 // or timed out in the middle of a body; several commands pipelined; another client on
-// the same store while a body is half in -- run against a
-// server on a StringTransport, a FakeContext and a MemoryUploadStore, and against a model
-// written from specs/upload.md alone: a map from path to content, the server's options,
-// and whether the connection is open and authenticated. Bytes arrive in random pieces,
-// sometimes almost an idle timeout apart, and a body either after READY or right behind
-// its PUT line.
+// the same store while a body is half in -- run against a server on a StringTransport,
+// a FakeContext and a MemoryUploadStore, and against a model written from
+// specs/upload.md alone: a map from path to content, the server's options, and whether
+// the connection is open and authenticated. Bytes arrive in random pieces, sometimes
+// almost an idle timeout apart, and a body either after READY or right behind its PUT
+// line.
 //
 // After each command the server's answer lines must be the model's, the store must hold
 // exactly the model's files with no temporary left, and the connection must be open or
