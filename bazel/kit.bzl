@@ -3,6 +3,10 @@
 They fix what all targets share: C++20 with warnings as errors for our own code, strict
 mocks and the kit's test main for tests, `testonly` for fakes and testing targets, and
 the fuzz/benchmark conventions of docs/testing.md.
+
+Visibility: no package sets a public default. A library is private to its package unless
+its BUILD file says `visibility = ["//visibility:public"]` (what a user of the kit depends
+on) or `["//:__subpackages__"]` (shared inside the kit, not part of its interface).
 """
 
 KIT_COPTS = [
@@ -84,12 +88,24 @@ def kit_cc_fuzz_test(name, srcs, corpus, deps = [], copts = [], **kwargs):
         deps = deps + ["//testing/fuzz:fuzz_check"],
     )
 
-def kit_cc_benchmark(name, deps = [], copts = [], **kwargs):
-    """A Google Benchmark binary; run it with `bazel run -c opt //pkg:name`."""
+def kit_cc_benchmark(name, deps = [], copts = [], smoke_filter = None, **kwargs):
+    """A Google Benchmark binary; run it with `bazel run -c opt //pkg:name`.
+
+    Also `name_smoke_test`, which runs each benchmark once for a moment, so that a benchmark
+    that no longer runs fails `./protokit test` rather than the next measurement;
+    `smoke_filter` (a --benchmark_filter regex) leaves out sizes too slow for that."""
     native.cc_binary(
         name = name,
         copts = KIT_COPTS + copts,
         testonly = True,
         deps = deps + ["@system//:benchmark_main"],
         **kwargs
+    )
+    native.sh_test(
+        name = name + "_smoke_test",
+        srcs = ["//bazel:run_benchmark_once.sh"],
+        args = ["$(location :" + name + ")"] +
+               (["--benchmark_filter=" + smoke_filter] if smoke_filter else []),
+        data = [":" + name],
+        size = "small",
     )

@@ -15,6 +15,11 @@ bool is_wildcard(const std::string& host) {
   return host.empty() || host == "0.0.0.0" || host == "::";
 }
 
+// The scheme an IP address of this endpoint prints with: TLS endpoints say ssl:.
+std::string_view scheme_of(const Endpoint& endpoint) {
+  return endpoint.kind == Endpoint::Kind::ssl ? "ssl" : "tcp";
+}
+
 // Where a client connection goes: the endpoint's host and port, or its path.
 Address destination_address(const Endpoint& endpoint) {
   if (endpoint.kind == Endpoint::Kind::unix_socket) return Address::unix_socket(endpoint.path);
@@ -23,9 +28,7 @@ Address destination_address(const Endpoint& endpoint) {
 
 // The "connecting to" form of a client endpoint, for messages.
 std::string describe_destination(const Endpoint& endpoint) {
-  std::string address = destination_address(endpoint).to_string();
-  if (endpoint.kind == Endpoint::Kind::ssl) return "ssl:" + address.substr(4);
-  return address;
+  return destination_address(endpoint).to_string(scheme_of(endpoint));
 }
 
 }  // namespace
@@ -39,11 +42,7 @@ class MemoryReactor::Port final : public ListeningPort {
 
   Address address() const override { return address_; }
 
-  std::string description() const override {
-    std::string text = address_.to_string();
-    if (endpoint_.kind == Endpoint::Kind::ssl) return "ssl:" + text.substr(4);  // "tcp:" -> "ssl:"
-    return text;
-  }
+  std::string description() const override { return address_.to_string(scheme_of(endpoint_)); }
 
   void stop_listening() override {
     if (!listening_) return;

@@ -15,15 +15,16 @@ Address Address::memory(std::string_view name) {
   return Address(Family::memory, SocketType::stream, name, 0);
 }
 
-std::string Address::to_string() const {
-  // The scheme names the socket type within the family: a stream over IP is TCP.
+std::string Address::to_string(std::string_view ip_scheme) const {
+  // The scheme names the socket type within the family: a stream over IP is TCP, or a
+  // layer over it that the caller names.
   switch (family_) {
     case Family::none:
       return "none";
     case Family::ipv4:
-      return "tcp:" + host_ + ":" + std::to_string(port_);
+      return std::string(ip_scheme) + ":" + host_ + ":" + std::to_string(port_);
     case Family::ipv6:
-      return "tcp:[" + host_ + "]:" + std::to_string(port_);
+      return std::string(ip_scheme) + ":[" + host_ + "]:" + std::to_string(port_);
     case Family::unix_domain:
       return "unix:" + host_;
     case Family::memory:

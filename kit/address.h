@@ -44,7 +44,10 @@ class Address {
   std::uint16_t port() const noexcept { return port_; }
 
   // "tcp:127.0.0.1:8000", "tcp:[::1]:8000", "unix:/tmp/x.sock", "memory:name", or "none".
-  std::string to_string() const;
+  std::string to_string() const { return to_string("tcp"); }
+  // The same, with `ip_scheme` naming a stream over IP instead of "tcp" (as "ssl" does for
+  // TLS over TCP: "ssl:[::1]:8443"). Other families keep their own scheme.
+  std::string to_string(std::string_view ip_scheme) const;
 
   friend bool operator==(const Address&, const Address&) = default;
 

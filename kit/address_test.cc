@@ -13,6 +13,13 @@ TEST(Address, PrintsLikeTheListeningOnLines) {
   EXPECT_EQ(Address().to_string(), "none");
 }
 
+TEST(Address, PrintsALayerOverIpWithItsOwnScheme) {
+  EXPECT_EQ(Address::tcp("127.0.0.1", 8443).to_string("ssl"), "ssl:127.0.0.1:8443");
+  EXPECT_EQ(Address::tcp("::1", 8443).to_string("ssl"), "ssl:[::1]:8443");
+  // Only a stream over IP changes its name.
+  EXPECT_EQ(Address::unix_socket("/tmp/x.sock").to_string("ssl"), "unix:/tmp/x.sock");
+}
+
 TEST(Address, FamilyFollowsTheIpNumber) {
   EXPECT_EQ(Address::tcp("10.0.0.1", 1).family(), Address::Family::ipv4);
   EXPECT_EQ(Address::tcp("fe80::1", 1).family(), Address::Family::ipv6);

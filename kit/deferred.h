@@ -42,7 +42,6 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -53,6 +52,7 @@
 #include "kit/detail/deferred_chain.h"
 #include "kit/failure.h"
 #include "kit/outcome.h"
+#include "kit/source_location.h"
 #include "kit/unique_function.h"
 
 namespace kit {
@@ -194,10 +194,10 @@ class Deferred {
   using Canceller = unique_function<void(Deferred<T>&)>;
 
   // A new Deferred without a result.
-  explicit Deferred(std::source_location created = std::source_location::current())
+  explicit Deferred(kit::source_location created = kit::source_location::current())
       : chain_(new detail::Chain(typeid(detail::Stored<T>), created)) {}
   explicit Deferred(Canceller canceller,
-                    std::source_location created = std::source_location::current())
+                    kit::source_location created = kit::source_location::current())
       : Deferred(created) {
     set_canceller(std::move(canceller));
   }
@@ -382,12 +382,12 @@ class Deferred {
 // succeed: a Deferred that already has `value`.
 template <typename T>
 Deferred<std::decay_t<T>> succeed(T&& value,
-                                  std::source_location created = std::source_location::current()) {
+                                  kit::source_location created = kit::source_location::current()) {
   Deferred<std::decay_t<T>> d(created);
   d.callback(std::forward<T>(value));
   return d;
 }
-inline Deferred<void> succeed(std::source_location created = std::source_location::current()) {
+inline Deferred<void> succeed(kit::source_location created = kit::source_location::current()) {
   Deferred<void> d(created);
   d.callback();
   return d;
@@ -395,7 +395,7 @@ inline Deferred<void> succeed(std::source_location created = std::source_locatio
 
 // fail: a Deferred<T> that already has `failure`.
 template <typename T = void>
-Deferred<T> fail(Failure failure, std::source_location created = std::source_location::current()) {
+Deferred<T> fail(Failure failure, kit::source_location created = kit::source_location::current()) {
   Deferred<T> d(created);
   d.errback(std::move(failure));
   return d;
@@ -417,7 +417,7 @@ struct AsDeferred<Deferred<U>> {
 // maybe_deferred: calls `fn` and gives its result as a Deferred: a Deferred it returns
 // as is, a plain value (or nothing) as a fired Deferred, an exception as a failed one.
 template <typename F>
-auto maybe_deferred(F&& fn, std::source_location created = std::source_location::current()) ->
+auto maybe_deferred(F&& fn, kit::source_location created = kit::source_location::current()) ->
     typename detail::AsDeferred<std::decay_t<std::invoke_result_t<F&>>>::type {
   using R = std::decay_t<std::invoke_result_t<F&>>;
   using D = typename detail::AsDeferred<R>::type;
@@ -439,7 +439,7 @@ auto maybe_deferred(F&& fn, std::source_location created = std::source_location:
 // from now on `clock`. Cancelling it before then cancels the call.
 template <typename F>
 auto defer_later(Clock& clock, Duration delay, F fn,
-                 std::source_location created = std::source_location::current()) ->
+                 kit::source_location created = kit::source_location::current()) ->
     typename detail::AsDeferred<std::decay_t<std::invoke_result_t<F&>>>::type {
   using D = typename detail::AsDeferred<std::decay_t<std::invoke_result_t<F&>>>::type;
   using T = typename D::value_type;
@@ -580,7 +580,7 @@ class DeferredAwaiter {
 template <typename T>
 class DeferredPromiseOf : public DeferredPromiseBase {
  public:
-  explicit DeferredPromiseOf(std::source_location created) : deferred_(created) {
+  explicit DeferredPromiseOf(kit::source_location created) : deferred_(created) {
     Chain* chain = deferred_.chain().get();
     chain->set_canceller([this] {
       if (awaiting != nullptr) {
@@ -618,7 +618,7 @@ class DeferredPromiseOf : public DeferredPromiseBase {
 template <typename T>
 class DeferredPromise : public DeferredPromiseOf<T> {
  public:
-  explicit DeferredPromise(std::source_location created = std::source_location::current())
+  explicit DeferredPromise(kit::source_location created = kit::source_location::current())
       : DeferredPromiseOf<T>(created) {}
   template <typename U>
   void return_value(U&& value) {
@@ -631,7 +631,7 @@ class DeferredPromise : public DeferredPromiseOf<T> {
 template <>
 class DeferredPromise<void> : public DeferredPromiseOf<void> {
  public:
-  explicit DeferredPromise(std::source_location created = std::source_location::current())
+  explicit DeferredPromise(kit::source_location created = kit::source_location::current())
       : DeferredPromiseOf<void>(created) {}
   void return_void() {
     if (!deferred_.called()) deferred_.callback();

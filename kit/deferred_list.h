@@ -97,7 +97,7 @@ class InputSlot {
 template <typename T>
 Deferred<std::vector<Outcome<T>>> deferred_list(
     std::vector<Deferred<T>> inputs, DeferredListOptions options = {},
-    std::source_location created = std::source_location::current()) {
+    kit::source_location created = kit::source_location::current()) {
   using List = Deferred<std::vector<Outcome<T>>>;
   auto state = std::make_shared<detail::DeferredListState<T>>();
   state->results.resize(inputs.size());
@@ -154,7 +154,7 @@ Deferred<std::vector<Outcome<T>>> deferred_list(
 // Failures of the inputs are consumed.
 template <typename T>
 auto gather(std::vector<Deferred<T>> inputs,
-            std::source_location created = std::source_location::current()) {
+            kit::source_location created = kit::source_location::current()) {
   DeferredListOptions options;
   options.fire_on_first_failure = true;
   options.consume_errors = true;

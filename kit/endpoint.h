@@ -7,7 +7,8 @@
 //   ssl:PORT:privateKey=KEY.pem[:certKey=CERT.pem][:interface=ADDR][:backlog=N]
 // Client endpoints:
 //   HOST:PORT, [IPV6]:PORT, tcp:HOST:PORT, tcp:host=HOST:port=PORT[:timeout=SECONDS],
-//   unix:PATH[:timeout=SECONDS], ssl:HOST:PORT[:caCertsDir=...]
+//   unix:PATH[:timeout=SECONDS],
+//   ssl:HOST:PORT[:caCerts=CA.pem][:certKey=CERT.pem:privateKey=KEY.pem][:timeout=SECONDS]
 //
 // `PORT` may be 0 for servers. An IPv6 address may be written plain (interface=::1),
 // bracketed ([::1]) or with escaped colons (interface=\:\:1). A backslash escapes the

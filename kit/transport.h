@@ -39,6 +39,10 @@
 //     other way; a registered producer replaces it.
 // 10. context() is the same object from connection_made() until connection_lost() has
 //     returned (see kit/context.h).
+// 11. Close requests repeat harmlessly. A second lose_connection() or half_close(), or any
+//     of them after connection_lost(), does nothing. abort_connection() after
+//     lose_connection() drops what is still unsent and the reason becomes
+//     connection_aborted, unless connection_lost() was already delivered.
 //
 // Thread safety: the reactor's thread only.
 #ifndef KIT_TRANSPORT_H_

@@ -17,12 +17,12 @@
 
 #include <gtest/gtest.h>
 
-#include <source_location>
 #include <stdexcept>
 #include <string>
 
 #include "kit/deferred.h"
 #include "kit/failure.h"
+#include "kit/source_location.h"
 
 namespace kit::testing {
 
@@ -42,14 +42,14 @@ std::string describe(const Deferred<T>& d) {
   return "a value";
 }
 
-[[noreturn]] void fail_at(const std::source_location& where, const std::string& message);
+[[noreturn]] void fail_at(const kit::source_location& where, const std::string& message);
 
 }  // namespace detail
 
 // success_result_of: the value `d` has now.
 template <typename T>
 decltype(auto) success_result_of(const Deferred<T>& d,
-                                 std::source_location where = std::source_location::current()) {
+                                 kit::source_location where = kit::source_location::current()) {
   const auto* value = d.peek_value();
   if (value == nullptr) {
     detail::fail_at(where,
@@ -65,7 +65,7 @@ decltype(auto) success_result_of(const Deferred<T>& d,
 // failure_result_of: the failure `d` has now.
 template <typename T>
 Failure failure_result_of(const Deferred<T>& d,
-                          std::source_location where = std::source_location::current()) {
+                          kit::source_location where = kit::source_location::current()) {
   const Failure* failure = d.peek_failure();
   if (failure == nullptr) {
     detail::fail_at(
@@ -78,7 +78,7 @@ Failure failure_result_of(const Deferred<T>& d,
 // assert_no_result: `d` has no result now (not fired, or waiting on another Deferred).
 template <typename T>
 void assert_no_result(const Deferred<T>& d,
-                      std::source_location where = std::source_location::current()) {
+                      kit::source_location where = kit::source_location::current()) {
   if (d.has_result()) {
     detail::fail_at(
         where, "assert_no_result: expected no result, the Deferred has " + detail::describe(d));

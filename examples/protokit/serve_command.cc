@@ -6,6 +6,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <exception>
 
 #include "examples/protokit/command_error.h"
 #include "examples/protokit/option_values.h"
@@ -16,6 +17,9 @@
 #include "protocols/policies/connection_limit_factory.h"
 #include "protocols/policies/idle_timeout_factory.h"
 #include "protocols/policies/line_deadline_factory.h"
+#include "protocols/upload/disk_upload_store.h"
+#include "protocols/upload/secret_file.h"
+#include "protocols/upload/upload_server.h"
 
 namespace protokit_cli {
 namespace {
@@ -34,6 +38,18 @@ auto checked(const char* option, Parse parse) {
   } catch (const OptionValueError& e) {
     throw CLI::ValidationError(option, e.what());
   }
+}
+
+// refuse_upload_options: the upload-only options given to another protocol are usage
+// errors, as --max-line is for echo.
+void refuse_upload_options(const ServeOptions& options) {
+  const auto refuse = [&](const char* option) {
+    throw UsageError(std::string(option) + " applies to upload, not " + options.protocol);
+  };
+  if (options.root) refuse("--root");
+  if (options.max_size) refuse("--max-size");
+  if (options.secret_file) refuse("--secret-file");
+  if (options.no_overwrite) refuse("--no-overwrite");
 }
 
 }  // namespace
@@ -103,13 +119,33 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
           "Longest time one line may take to arrive, from its first byte (line, reverse; "
           "default 30; 0 = no bound; at most 86400)")
       ->type_name("SECONDS");
+  serve->add_option("--root", options.root, "Directory the files go to (upload; required)")
+      ->type_name("DIR");
+  serve
+      ->add_option_function<std::string>(
+          "--max-size",
+          [&options](const std::string& text) {
+            options.max_size = checked("--max-size", [&] {
+              return parse_count(text, 0, std::numeric_limits<std::uint64_t>::max());
+            });
+          },
+          "Largest file accepted (upload; default 1073741824)")
+      ->type_name("BYTES");
+  serve
+      ->add_option("--secret-file", options.secret_file,
+                   "Require AUTH with the secret in FILE, less one trailing LF or CRLF (upload)")
+      ->type_name("FILE");
+  serve->add_flag("--no-overwrite", options.no_overwrite,
+                  "Refuse (409) a file that exists already (upload)");
   return serve;
 }
 
 int run_serve(const ServeOptions& options) {
-  if (options.protocol == "upload") {
-    throw CommandError("serve upload: the PKUP/1 server is not part of this build yet");
+  const bool upload = options.protocol == "upload";
+  if (upload && (!options.root || options.root->empty())) {
+    throw UsageError("serve upload needs --root DIR");
   }
+  if (!upload) refuse_upload_options(options);
   if (options.max_line && !uses_max_line(options.protocol)) {
     throw UsageError("--max-line applies to line and reverse, not " + options.protocol);
   }
@@ -130,6 +166,25 @@ int run_serve(const ServeOptions& options) {
 
   ServerProtocolSettings settings;
   if (options.max_line) settings.max_line = *options.max_line;
+  // The store outlives the reactor (its writers and pool jobs refer to it). Made before
+  // listening: a root that cannot be made fails before any `listening on` line, and stale
+  // temporary files of a killed server are gone before the first upload.
+  std::unique_ptr<kit::upload::DiskUploadStore> store;
+  if (upload) {
+    try {
+      if (options.secret_file) {
+        settings.upload.secret = kit::upload::read_secret_file(*options.secret_file);
+      }
+      store = std::make_unique<kit::upload::DiskUploadStore>(*options.root);
+    } catch (const std::exception& e) {
+      throw CommandError(e.what());
+    }
+    settings.upload_store = store.get();
+    settings.upload.max_size =
+        options.max_size.value_or(kit::upload::UploadServerOptions::default_max_size);
+    settings.upload.overwrite = !options.no_overwrite;
+    settings.upload.idle_timeout = options.idle_timeout;
+  }
   std::unique_ptr<kit::Factory> protocol_factory = make_server_factory(options.protocol, settings);
 
   // The reactor goes first so it can be destroyed (closing whatever is left) while the
@@ -146,7 +201,7 @@ int run_serve(const ServeOptions& options) {
     line_deadline = std::make_unique<kit::protocols::LineDeadlineFactory>(*served, line_timeout);
     served = line_deadline.get();
   }
-  if (options.idle_timeout > kit::Duration::zero()) {
+  if (options.idle_timeout > kit::Duration::zero() && !times_own_idleness(options.protocol)) {
     idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(*served, options.idle_timeout);
     served = idle.get();
   }

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct ServeOptions {
   std::optional<std::size_t> max_line;
   // line and reverse: how long one line may take from its first byte (zero: no bound).
   std::optional<kit::Duration> line_timeout;
+  // upload only (each refused for the other protocols when given).
+  std::optional<std::string> root;         // required for upload; created if missing
+  std::optional<std::uint64_t> max_size;   // default UploadServerOptions::default_max_size
+  std::optional<std::string> secret_file;  // the secret: its content less one line end
+  bool no_overwrite = false;
 };
 
 inline constexpr kit::Duration default_line_timeout = std::chrono::seconds(30);

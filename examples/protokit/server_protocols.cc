@@ -1,5 +1,7 @@
 #include "examples/protokit/server_protocols.h"
 
+#include <stdexcept>
+
 #include "examples/protokit/command_error.h"
 #include "protocols/echo/echo_protocol.h"
 #include "protocols/line/line_protocol.h"
@@ -8,11 +10,13 @@
 namespace protokit_cli {
 
 const std::vector<std::string>& server_protocol_names() {
-  static const std::vector<std::string> names = {"echo", "line", "reverse"};
+  static const std::vector<std::string> names = {"echo", "line", "reverse", "upload"};
   return names;
 }
 
 bool uses_max_line(std::string_view name) { return name == "line" || name == "reverse"; }
+
+bool times_own_idleness(std::string_view name) { return name == "upload"; }
 
 std::unique_ptr<kit::Factory> make_server_factory(std::string_view name,
                                                   const ServerProtocolSettings& settings) {
@@ -20,7 +24,14 @@ std::unique_ptr<kit::Factory> make_server_factory(std::string_view name,
   if (name == "echo") return kit::factory_for<EchoProtocol>();
   if (name == "line") return kit::factory_for<LineProtocol>(settings.max_line);
   if (name == "reverse") return kit::factory_for<ReverseProtocol>(settings.max_line);
-  throw UsageError("unknown protocol '" + std::string(name) + "' (expected echo, line or reverse)");
+  if (name == "upload") {
+    if (settings.upload_store == nullptr) {
+      throw std::invalid_argument("make_server_factory: upload needs a store");
+    }
+    return kit::upload::make_upload_server_factory(*settings.upload_store, settings.upload);
+  }
+  throw UsageError("unknown protocol '" + std::string(name) +
+                   "' (expected echo, line, reverse or upload)");
 }
 
 }  // namespace protokit_cli

@@ -9,11 +9,17 @@
 #include <vector>
 
 #include "kit/factory.h"
+#include "protocols/upload/upload_server.h"
+#include "protocols/upload/upload_store.h"
 
 namespace protokit_cli {
 
 struct ServerProtocolSettings {
   std::size_t max_line = 16384;  // line and reverse
+  // upload: where files go (must outlive the factory and its connections), and the
+  // server's options, idle timeout included (the server times its own idleness).
+  kit::upload::UploadStore* upload_store = nullptr;
+  kit::upload::UploadServerOptions upload;
 };
 
 // server_protocol_names: the names `serve` accepts, in the order help lists them.
@@ -22,7 +28,12 @@ const std::vector<std::string>& server_protocol_names();
 // uses_max_line: whether --max-line applies to the protocol.
 bool uses_max_line(std::string_view name);
 
-// make_server_factory: the factory for `name`; throws UsageError for an unknown name.
+// times_own_idleness: whether the protocol applies --idle-timeout itself (upload: time
+// spent waiting on the disk is not idleness), so no IdleTimeoutFactory may wrap it.
+bool times_own_idleness(std::string_view name);
+
+// make_server_factory: the factory for `name`; throws UsageError for an unknown name and
+// std::invalid_argument for upload without settings.upload_store.
 std::unique_ptr<kit::Factory> make_server_factory(std::string_view name,
                                                   const ServerProtocolSettings& settings);
 

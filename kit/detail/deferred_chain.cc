@@ -116,4 +116,6 @@ void Chain::cancel() {
   }
 }
 
+void ChainRef::destroy(Chain* chain) noexcept { delete chain; }
+
 }  // namespace kit::detail

@@ -63,11 +63,9 @@ LiveReactor::Impl::Impl(LiveReactor& owner)
 }
 
 LiveReactor::Impl::~Impl() {
-  // Pool threads finish what they run and post its result, while the io_context is here
-  // to take it (those results are then destroyed, not run, with the other handlers).
-  pool_.reset();
   // Protocols and factories hear the end first (connection_lost, client_connection_failed),
-  // while everything they might call is still here.
+  // while everything they might call is still here -- the thread pool included: a
+  // protocol may hand the pool its cleanup as its connection ends.
   abort_all();
   cancel_connectors();
   // Then every Asio object goes, before the io_context's handlers are destroyed.
@@ -87,6 +85,10 @@ LiveReactor::Impl::~Impl() {
     transports_ = transport->next;
     delete transport;
   }
+  // Last, once no protocol is left to use it: pool threads finish what they run and post
+  // its result to the io_context, which is still here to take it (and destroys it, not
+  // run, with the other handlers); work not started is destroyed.
+  pool_.reset();
 }
 
 // ---- time

@@ -330,5 +330,35 @@ TEST(LiveReactorTeardown, DestroyingTheReactorEndsOpenConnections) {
   EXPECT_EQ(server.stopped, 1);
 }
 
+TEST(LiveReactorTeardown, ConnectionsEndedByTeardownStillReachTheirThreadPool) {
+  // A protocol holds on to its context's pool (an upload's writer does, to clean up) and
+  // hands it work when the teardown ends its connection: the pool must still be the same
+  // live object then. (Under ASan a freed pool is a use-after-free report.)
+  ScriptedFactory server;
+  ScriptedFactory client;
+  ThreadPool* pool_at_start = nullptr;
+  ThreadPool* pool_at_end = nullptr;
+  server.configure = [&](ScriptedProtocol& p) {
+    p.on_made = [&](ScriptedProtocol& p) {
+      pool_at_start = &p.transport()->context().thread_pool();
+    };
+    p.on_lost = [&](ScriptedProtocol& p, const Failure&) {
+      pool_at_end = &p.transport()->context().thread_pool();
+      pool_at_start->submit(
+          "cleanup", [] {}, [] {});
+    };
+  };
+  {
+    LiveReactor reactor;
+    auto port = reactor.listen("tcp:0:interface=127.0.0.1", server);
+    auto connector = reactor.connect(port->description(), client);
+    ASSERT_TRUE(reactor.run_until([&] { return server.made() == 1 && client.made() == 1; },
+                                  testing::live_bound));
+  }
+  ASSERT_TRUE(server.first()->has_lost());
+  EXPECT_NE(pool_at_start, nullptr);
+  EXPECT_EQ(pool_at_end, pool_at_start);
+}
+
 }  // namespace
 }  // namespace kit::live

@@ -173,6 +173,11 @@ struct DiskUpload {
   std::optional<Failure> failed;
   bool over = false;
 
+  // The last job of an upload may never run: a pool destroyed with work queued (a server
+  // stopping right after its connections were cut) destroys that work unrun. Whatever
+  // goes last, the temporary file goes with it.
+  ~DiskUpload() { drop(); }
+
   void drop() noexcept {
     if (over) return;
     over = true;

@@ -114,6 +114,26 @@ TEST_F(DiskUploadStoreTest, BodyGoesToATemporaryFileInTheDestinationDirectory) {
   EXPECT_FALSE(fs::exists(root_ / "d/f"));
 }
 
+TEST_F(DiskUploadStoreTest, TemporaryGoesEvenWhenThePoolNeverRunsTheDrop) {
+  DiskUploadStore store(root_.string());
+  {
+    fakes::FakeThreadPool pool;
+    std::unique_ptr<UploadWriter> writer;
+    (void)store.begin(pool, path_of("d/f"), true)
+        .add_callback([&writer](std::unique_ptr<UploadWriter> w) { writer = std::move(w); });
+    pool.run_all();
+    ASSERT_NE(writer, nullptr);
+    (void)writer->append("partial");
+    pool.run_all();
+    ASSERT_EQ(temporaries(root_).size(), 1u);
+    (void)writer->append("more");  // queued, as is the drop below: neither ever runs
+    writer.reset();
+    EXPECT_GT(pool.pending(), 0u);
+  }  // the pool goes with its work unrun, as a stopping server's pool does
+  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_FALSE(fs::exists(root_ / "d/f"));
+}
+
 TEST_F(DiskUploadStoreTest, MismatchRemovesTheTemporaryAndKeepsTheOldFile) {
   write(root_ / "f", "old");
   DiskUploadStore store(root_.string());

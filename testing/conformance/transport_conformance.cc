@@ -407,6 +407,27 @@ TEST_P(TransportConformanceTest, AbortConnectionDiscardsBufferedData) {
   EXPECT_TRUE(same_bytes(std::string_view(data).substr(0, received.size()), received));
 }
 
+TEST_P(TransportConformanceTest, AbortAfterLoseConnectionDropsTheBufferAndGivesAborted) {
+  ASSERT_TRUE(connect());
+  harness().peer_stop_reading();
+  const std::string data = fill_write_buffer();
+  const std::size_t buffered = protocol().connected_transport().write_buffer_size();
+  ASSERT_GT(buffered, 0u);
+  // The close waits for the buffer to drain, which the peer does not allow; the abort
+  // gives up on it.
+  act([](ContractCheckingProtocol& p) {
+    p.lose_connection();
+    p.abort_connection();
+  });
+  ASSERT_TRUE(wait_for_lost());
+  EXPECT_TRUE(protocol().lost_reason()->is(errc::connection_aborted))
+      << protocol().lost_reason()->what();
+  harness().peer_resume_reading();
+  ASSERT_TRUE(wait_for([&] { return harness().peer_end() != PeerEnd::open; },
+                       "the peer to read the end of the stream"));
+  EXPECT_LE(harness().peer_received().size(), data.size() - buffered);
+}
+
 // ---------------------------------------------------------------- half close
 
 TEST_P(TransportConformanceTest, HalfCloseSendsEndOfStreamAndKeepsReading) {
@@ -784,7 +805,6 @@ TEST_P(TransportConformanceTest, PauseAndResumeRepeatedlyLosesNothing) {
   resume_until_received(data.size());
   EXPECT_TRUE(same_bytes(data, protocol().received()));
 }
-
 
 // Promise 9: with no producer registered, a read whose answer takes the write buffer above
 // the high-water mark stops reading until the buffer falls to the low one, so a peer that

@@ -26,53 +26,12 @@
 //   3. A failing test means the transport breaks kit/transport.h, or the contract has to
 //      say more: fix the transport or the contract, never the suite around a transport.
 //
-// Design of the harnesses still to be wired:
-//
-// Loopback (fakes/loopback.h). A LoopbackPair joins the suite's protocol (client side)
-// and a scripted peer protocol owned by the harness (server side), with
-// LoopbackOptions{.clock = &clock, .bytes_per_step = small} so flow control shows.
-//   connect             build the pair (it delivers both connection_made() at once).
-//   call_in_reactor     clock.call_later(0, fn) and advance(0): fn runs as a timer, and
-//                       the pair completes what it asked at the next step.
-//   peer_send           the scripted peer's transport write().
-//   peer_half_close     its half_close(); peer_close its lose_connection(), which reaches
-//                       the local side as connection_lost(connection_done).
-//   peer_reset          its abort_connection(): the pair delivers errc::connection_lost to
-//                       the local side, the in-memory form of a reset.
-//   peer_stop_reading   its pause_reading(): the pair leaves bytes in the local side's
-//                       write buffer, where the water marks see them; resume undoes it.
-//   peer_received/end   what the scripted peer got in data_received(); eof from its
-//                       read_connection_lost() or connection_lost(connection_done), reset
-//                       from any other reason.
-//   settle              pair.pump(); run_until: pair.step() until done() or a step that
-//                       does nothing (the pair is deterministic: then it is a hang).
-//
-// Live (kit/live/live_reactor.h; a kit_cc_live_test, one instantiation per kind:
-// tcp 127.0.0.1, tcp ::1, unix). The harness owns a LiveReactor and listens on
-// tcp:0:interface=127.0.0.1 (or ::1, or unix:$TEST_TMPDIR/<name>.sock). The listening
-// factory builds a relay protocol that forwards every callback to the suite's protocol
-// (relay::connection_made calls suite.make_connection(*transport())): the live
-// connection owns and destroys what its factory built, and the suite's protocol must
-// outlive the connection. The peer is a raw non-blocking POSIX socket owned by the
-// harness (testing/ does not include Asio), connected to the port's address, with a
-// small SO_RCVBUF set before connecting so that a peer that stops reading fills up fast.
-//   call_in_reactor     reactor.call_soon(fn), then run_until it ran.
-//   peer_send           send() in full, servicing the reactor while the kernel is full.
-//   peer_half_close     shutdown(SHUT_WR). peer_close: close(); data the local side
-//                       sends afterwards is answered by a reset, as in life.
-//   peer_reset          setsockopt(SO_LINGER, {l_onoff=1, l_linger=0}), then close(): RST.
-//   peer_stop_reading   the harness stops reading the socket; resume starts it again.
-//   peer_received/end   the bytes the harness read; recv() == 0 is eof, ECONNRESET reset.
-//   run_until           reactor.run_until(done, bound of a few seconds), with the peer's
-//                       socket serviced from a 1 ms repeating reactor timer so its
-//                       reads are reactor events and `done` is checked after them.
-//   settle              run until a call_soon marker has come round twice with nothing
-//                       read by the peer and no protocol callback in between, bounded.
-//                       Live settling is a best effort; the ContractCheckingProtocol still
-//                       catches a late breach up to the end of the test.
-// A second kit connection with a scripted peer protocol could play the peer instead and
-// map every operation onto its transport, except peer_reset, which needs SO_LINGER 0 on
-// the socket itself: hence the raw socket.
+// The harnesses, each documenting how it plays the remote end:
+//   string_transport_harness.h   fakes::StringTransport
+//   loopback_harness.h           fakes::LoopbackPair on a FakeClock, under several seeds
+//   wrapped_harness.h            any harness with a stack of kit::ProtocolWrappers between
+//                                the transport and the suite's protocol
+//   testing/live/live_harness.h  the live reactor: TCP on 127.0.0.1 and ::1, Unix sockets
 //
 // Thread safety: the test's thread (and the harness's reactor, run on it).
 #ifndef KIT_TESTING_CONFORMANCE_TRANSPORT_CONFORMANCE_H_
