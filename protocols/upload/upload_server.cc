@@ -197,7 +197,7 @@ void UploadServer::on_put(std::string_view line) {
   }
   const std::optional<std::uint64_t> size = number_value(*size_field);
   if (!size || *size > options_.max_size) {
-    reply("ERR 413 too large");
+    refuse_too_large(*path);
     return;
   }
   size_ = *size;
@@ -218,6 +218,24 @@ void UploadServer::on_put(std::string_view line) {
         reply("READY");
         start_body();
       });
+}
+
+void UploadServer::refuse_too_large(const UploadPath& path) {
+  // The spec puts the path (403) before the size (413), and one path rule -- a symbolic
+  // link out of the root -- only the store can judge; its stat() refuses such a path as
+  // begin() would, without creating anything.
+  wait_for_store();
+  (void)store_.stat(thread_pool(), path)
+      .add_both(
+          [this, alive = std::weak_ptr<Alive>(alive_)](Outcome<std::optional<StoredFile>> outcome) {
+            if (alive.expired() || state_ == State::closed) return;
+            if (outcome.has_failure() && outcome.failure().is(upload_errc::path_refused)) {
+              reply_error(answer_for(outcome.failure()));
+            } else {
+              reply("ERR 413 too large");  // any other failure of the store: the size answers
+            }
+            answered();
+          });
 }
 
 void UploadServer::wait_for_store() {

@@ -16,7 +16,9 @@
 //   before READY: it is read as the body once READY is sent.
 // - A command breaking several rules gets the first answer of the spec's order: syntax
 //   (400), authentication (401), the hash's form (400), the path (403), the size (413,
-//   including a decimal over 64 bits), an existing file (409, from the store).
+//   including a decimal over 64 bits), an existing file (409, from the store). A path
+//   leading out of the root through a symbolic link is the store's to see, so a PUT over
+//   the limit asks the store (stat) before answering 413.
 // - Back-pressure: at most about max_held (1 MiB) of one body is held in memory -- bytes
 //   handed to the store and not yet written, and bytes gathered into the next append --
 //   beyond which reading pauses until the store has caught up by half. A transport's
@@ -101,6 +103,8 @@ class UploadServer : public protocols::LineReceiver {
   void on_put(std::string_view line);
   void on_stat(std::string_view line);
   void on_quit(std::string_view line);
+  // A PUT over the size limit: 413, unless the store refuses the path (403 comes first).
+  void refuse_too_large(const UploadPath& path);
 
   // Start of a store call: reading pauses and the idle timer stops until answered().
   void wait_for_store();

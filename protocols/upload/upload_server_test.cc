@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -330,6 +331,40 @@ TEST_F(UploadServerTest, PathsThroughALinkOutOfTheRootAre403) {
   EXPECT_EQ(send(put_line("hello", "escape")), "ERR 403 path leads out of the root\r\n");
   EXPECT_EQ(send("STAT escape/f\n"), "ERR 403 path leads out of the root\r\n");
   EXPECT_EQ(store_.temporaries(), 0u);
+}
+
+// The path (403) comes before the size (413), the store's path rule too.
+TEST_F(UploadServerTest, ALinkOutOfTheRootIs403EvenWhenTheSizeIsOverTheLimit) {
+  store_.add_outside_link("escape");
+  store_.put("f", "old");
+  connect(Options().max_size(5));
+  EXPECT_EQ(send("PUT 6 " + kHelloHash + " escape/f\n"), "ERR 403 path leads out of the root\r\n");
+  EXPECT_EQ(send("PUT 99999999999999999999 " + kHelloHash + " escape\n"),
+            "ERR 403 path leads out of the root\r\n");
+  // Paths the store has no objection to still get 413, whether a file is there or not,
+  // and nothing is created for them.
+  EXPECT_EQ(send("PUT 6 " + kHelloHash + " f\n"), "ERR 413 too large\r\n");
+  EXPECT_EQ(send("PUT 6 " + kHelloHash + " new/dir/g\n"), "ERR 413 too large\r\n");
+  EXPECT_EQ(store_.files(), (std::map<std::string, std::string>{{"f", "old"}}));
+  EXPECT_EQ(store_.temporaries(), 0u);
+  EXPECT_FALSE(closed());
+}
+
+TEST_F(UploadServerTest, TooLargeWaitsForTheStoreLikeAnyPathCheck) {
+  store_.add_outside_link("escape");
+  connect(Options().max_size(5));
+  transport_.receive("PUT 6 " + kHelloHash + " escape/f\nSTAT f\n");
+  EXPECT_EQ(transport_.take(), "");
+  EXPECT_TRUE(transport_.reading_paused());
+  settle();
+  EXPECT_EQ(transport_.take(), "ERR 403 path leads out of the root\r\nERR 404 not found\r\n");
+}
+
+TEST_F(UploadServerTest, TooLargeIsStill413WhenTheStoreFailsToLook) {
+  connect(Options().max_size(5));
+  store_.fail_next(MemoryUploadStore::Operation::stat,
+                   Failure(std::make_error_code(std::errc::io_error), "disk gone"));
+  EXPECT_EQ(send("PUT 6 " + kHelloHash + " f\n"), "ERR 413 too large\r\n");
 }
 
 TEST_F(UploadServerTest, LongestPathIsAccepted) {
