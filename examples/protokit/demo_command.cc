@@ -2,8 +2,14 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
+#include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "examples/protokit/command_error.h"
@@ -16,6 +22,11 @@
 #include "protocols/basic/line_only_receiver.h"
 #include "protocols/line/line_protocol.h"
 #include "protocols/policies/idle_timeout_factory.h"
+#include "protocols/upload/disk_upload_store.h"
+#include "protocols/upload/memory_upload_source.h"
+#include "protocols/upload/sha256.h"
+#include "protocols/upload/upload_client.h"
+#include "protocols/upload/upload_server.h"
 
 namespace protokit_cli {
 namespace {
@@ -134,6 +145,99 @@ void live_steps(Story& story) {
                  (seen.closed ? seen.close_reason : std::string("still open")) + ")");
 }
 
+// A fresh directory under $TMPDIR (or /tmp), removed with everything in it at the end.
+class ScratchDirectory {
+ public:
+  ScratchDirectory() {
+    const char* tmp = std::getenv("TMPDIR");
+    std::string pattern =
+        std::string(tmp != nullptr && *tmp != 0 ? tmp : "/tmp") + "/protokit-demo-XXXXXX";
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~ScratchDirectory() {
+    std::error_code ignored;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
+  }
+  ScratchDirectory(const ScratchDirectory&) = delete;
+  ScratchDirectory& operator=(const ScratchDirectory&) = delete;
+
+  const std::string& path() const noexcept { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// Names under `root` that a finished upload must not leave: its temporary files.
+bool any_temporary_left(const std::string& root) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root, error)) {
+    if (entry.path().filename().string().starts_with(".pkup-")) return true;
+  }
+  return false;
+}
+
+void upload_steps(Story& story) {
+  story.say("-- the `upload` protocol (PKUP/1): a file stored through the live server");
+  ScratchDirectory root;
+  if (root.path().empty()) {
+    story.step(false, "make a scratch directory for the server's root");
+    return;
+  }
+  kit::live::LiveReactor reactor;
+  kit::upload::UploadServerOptions options;
+  options.secret = "demo secret";
+  std::unique_ptr<kit::upload::DiskUploadStore> store;
+  std::unique_ptr<kit::Factory> factory;
+  std::unique_ptr<kit::ListeningPort> port;
+  try {
+    store = std::make_unique<kit::upload::DiskUploadStore>(root.path());
+    factory = kit::upload::make_upload_server_factory(*store, options);
+    port = reactor.listen("tcp:0:interface=127.0.0.1", *factory);
+  } catch (const std::exception& e) {
+    story.step(false, std::string("start the upload server: ") + e.what());
+    return;
+  }
+  story.step(true, "upload server listening on " + port->description() + ", root " + root.path() +
+                       ", with a shared secret");
+
+  // Body bytes that look like commands and line ends: raw mode must not care.
+  const std::string content = "hello from the demo\r\nPUT 1 not-a-command x\nQUIT\n";
+  const std::string local_sha256 = kit::upload::sha256_hex(content);
+  std::optional<kit::upload::UploadReport> report;
+  kit::FunctionClientFactory client_factory([&](const kit::Address&) {
+    std::vector<kit::upload::UploadItem> items;
+    items.push_back({std::make_unique<kit::upload::MemoryUploadSource>("greeting.txt", content),
+                     "demo/greeting.txt"});
+    kit::upload::UploadClientOptions client_options;
+    client_options.secret = options.secret;
+    auto client = std::make_unique<kit::upload::UploadClient>(std::move(items), client_options);
+    client->done().add_callback([&](kit::upload::UploadReport r) { report = std::move(r); });
+    return client;
+  });
+  std::string failure;
+  client_factory.on_failed = [&](kit::Connector&, const kit::Failure& reason) {
+    failure = reason.what();
+  };
+  auto connector = reactor.connect(port->description(), client_factory);
+  const bool done = reactor.run_until([&] { return !failure.empty() || report.has_value(); }, 10s);
+  if (!failure.empty() || !done) {
+    story.step(false, "client connects and uploads: " + (done ? failure : "no answer in 10 s"));
+    return;
+  }
+  const kit::upload::UploadResult& file = report->files.front();
+  story.step(file.stored, "client authenticated, sent greeting.txt (" +
+                              std::to_string(content.size()) +
+                              " bytes with CR, LF and command-like text) as demo/greeting.txt: " +
+                              (file.stored ? "the server answered OK" : file.error));
+  story.step(file.sha256 == local_sha256,
+             "the server's hash is the local one: " + local_sha256.substr(0, 16) + "...");
+  std::ifstream stored(root.path() + "/demo/greeting.txt", std::ios::binary);
+  const std::string on_disk((std::istreambuf_iterator<char>(stored)),
+                            std::istreambuf_iterator<char>());
+  story.step(on_disk == content && !any_temporary_left(root.path()),
+             "the file on disk holds exactly those bytes, and no .pkup-* temporary is left");
+}
+
 void fake_steps(Story& story) {
   story.say("-- the same LineProtocol on fakes: no sockets, no sleeping");
   kit::fakes::StringTransport transport;
@@ -179,6 +283,7 @@ int run_demo(const DemoOptions&) {
   Story story;
   story.say("protokit demo: one protocol, tested on fakes and served live");
   live_steps(story);
+  upload_steps(story);
   fake_steps(story);
   return story.finish();
 }
