@@ -75,8 +75,11 @@ class UploadServer : public protocols::LineReceiver {
  public:
   static constexpr std::size_t max_line = 4096;
   static constexpr std::size_t max_held = 1024 * 1024;
-  // append_size: body bytes are gathered into appends of about this size.
-  static constexpr std::size_t append_size = 64 * 1024;
+  // append_size: body bytes are gathered into appends of about this size: large enough
+  // that handing them to the pool costs little next to hashing and writing them (256 KiB
+  // gave 10-20% more than 64 KiB on the upload benchmark), small enough that several fit
+  // in max_held and the store works while the next one gathers.
+  static constexpr std::size_t append_size = 256 * 1024;
 
   // `store` must outlive the connection.
   UploadServer(UploadStore& store, UploadServerOptions options);
