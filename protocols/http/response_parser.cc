@@ -190,8 +190,8 @@ void ResponseParser::feed(std::string_view data) {
       switch (state_) {
         case State::idle:
           fail(ParseErrorKind::protocol_violation, "RFC 9112 9.3",
-               "data " + quoted(data.substr(pos)) +
-                   " received with no request outstanding (a response answers a request)");
+               "data (starting " + quoted(data.substr(pos, 1)) +
+                   ") received with no request outstanding (a response answers a request)");
           break;
         case State::finished:
           ignored_bytes_ += data.size() - pos;

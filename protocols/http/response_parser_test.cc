@@ -258,8 +258,8 @@ TEST(ResponseParserFraming, BytesBeyondTheLengthWithNoNextRequestAreAnError) {
       run("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nAAAB", "GET", false);
   ASSERT_EQ(events.size(), 6u);
   EXPECT_EQ(events[4], "complete");  // the response itself was delivered
-  EXPECT_THAT(events[5], StartsWith("error:protocol_violation: RFC 9112 9.3: data \"B\" received "
-                                    "with no request outstanding"));
+  EXPECT_THAT(events[5], StartsWith("error:protocol_violation: RFC 9112 9.3: data (starting \"B\") "
+                                    "received with no request outstanding"));
 }
 
 TEST(ResponseParserFraming, BytesAfterAResponseThatClosesTheConnectionAreIgnored) {
