@@ -62,8 +62,8 @@ rc::Gen<Generated> valid_response() {
         std::size_t at = 0;
         while (at < body.size()) {
           const std::size_t n = std::min<std::size_t>(*rc::gen::inRange(1, 40), body.size() - at);
-          g.raw += hex(n) + *rc::gen::element<std::string>("", ";a", ";a=b", " ;q=\"x;y\"") +
-                   eol + body.substr(at, n) + eol;
+          g.raw += hex(n) + *rc::gen::element<std::string>("", ";a", ";a=b", " ;q=\"x;y\"") + eol +
+                   body.substr(at, n) + eol;
           at += n;
         }
         g.raw += "0" + eol;
