@@ -77,7 +77,9 @@ class ResponseParser {
   // connection stays reusable once it completes.
   bool keep_alive() const noexcept { return keep_alive_; }
 
-  // awaiting_response: a response is expected or being read.
+  // awaiting_response: a response is expected or being read. Requests expected after a
+  // response that ended the connection's use stay unanswered here; the caller retries or
+  // fails them.
   bool awaiting_response() const noexcept { return !expected_.empty(); }
 
   // failed / error: whether the parser failed, and why.

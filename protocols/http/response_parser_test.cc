@@ -581,6 +581,21 @@ TEST(ResponseParserLifecycle, ReusableOnlyAfterACompleteResponseThatAllowsIt) {
   }
 }
 
+TEST(ResponseParserLifecycle, PipelinedRequestsAfterAClosingResponseStayUnanswered) {
+  ResponseRecorder recorder;
+  ResponseParser parser(recorder);
+  parser.expect_response("GET");
+  parser.expect_response("GET");
+  parser.feed(
+      "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+  parser.feed_eof();
+  EXPECT_EQ(recorder.messages.size(), 1u);
+  EXPECT_TRUE(parser.awaiting_response());
+  EXPECT_FALSE(parser.failed());
+  EXPECT_FALSE(parser.reusable());
+}
+
 TEST(ResponseParserLifecycle, MisuseThrowsCallerMisuse) {
   ResponseRecorder recorder;
   ResponseParser parser(recorder);
