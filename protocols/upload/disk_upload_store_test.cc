@@ -20,50 +20,30 @@
 #include "protocols/upload/sha256.h"
 #include "protocols/upload/upload_error.h"
 #include "protocols/upload/upload_server.h"
+#include "protocols/upload/upload_temporaries.h"
 #include "testing/deferred_assertions.h"
+#include "testing/scratch_directory.h"
 
 namespace kit::upload {
 namespace {
 
 namespace fs = std::filesystem;
 using kit::testing::failure_result_of;
+using kit::testing::read_file;
+using kit::testing::ScratchDirectory;
 using kit::testing::success_result_of;
+using kit::testing::write_file;
 
 UploadPath path_of(std::string_view text) { return *UploadPath::parse(text); }
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write(const fs::path& path, std::string_view content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-// temporaries: the `.pkup-*` files under `dir`.
-std::vector<fs::path> temporaries(const fs::path& dir) {
-  std::vector<fs::path> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.path().filename().string().rfind(".pkup-", 0) == 0) out.push_back(entry.path());
-  }
-  return out;
-}
 
 class DiskUploadStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    std::string templ = std::string(tmp ? tmp : "/tmp") + "/disk-store-XXXXXX";
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-    base_ = templ;
+    base_ = scratch_.path();
     root_ = base_ / "root";
     outside_ = base_ / "outside";
     fs::create_directories(outside_);
   }
-  void TearDown() override { fs::remove_all(base_); }
 
   std::unique_ptr<UploadWriter> begin(DiskUploadStore& store, std::string_view path,
                                       bool overwrite = true) {
@@ -85,6 +65,7 @@ class DiskUploadStoreTest : public ::testing::Test {
     return success_result_of(finished);
   }
 
+  ScratchDirectory scratch_{"disk-store"};
   fs::path base_, root_, outside_;
   fakes::FakeThreadPool pool_;
 };
@@ -94,8 +75,8 @@ TEST_F(DiskUploadStoreTest, CreatesTheRootAndStoresFilesWithTheirParents) {
   const Finished finished = upload(store, "a/b/c.txt", "hello", sha256_hex("hello"));
   EXPECT_TRUE(finished.committed);
   EXPECT_EQ(finished.sha256, sha256_hex("hello"));
-  EXPECT_EQ(read(root_ / "a/b/c.txt"), "hello");
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_EQ(read_file(root_ / "a/b/c.txt"), "hello");
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
 }
 
 TEST_F(DiskUploadStoreTest, BodyGoesToATemporaryFileInTheDestinationDirectory) {
@@ -103,14 +84,14 @@ TEST_F(DiskUploadStoreTest, BodyGoesToATemporaryFileInTheDestinationDirectory) {
   auto writer = begin(store, "d/f");
   (void)writer->append("partial");
   pool_.run_all();
-  const auto temps = temporaries(root_);
+  const auto temps = find_upload_temporaries(root_);
   ASSERT_EQ(temps.size(), 1u);
   EXPECT_EQ(temps[0].parent_path(), root_ / "d");
-  EXPECT_EQ(read(temps[0]), "partial");
+  EXPECT_EQ(read_file(temps[0]), "partial");
   EXPECT_FALSE(fs::exists(root_ / "d/f"));
   writer.reset();  // dropped: the temporary file goes
   pool_.run_all();
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
   EXPECT_FALSE(fs::exists(root_ / "d/f"));
 }
 
@@ -125,37 +106,37 @@ TEST_F(DiskUploadStoreTest, TemporaryGoesEvenWhenThePoolNeverRunsTheDrop) {
     ASSERT_NE(writer, nullptr);
     (void)writer->append("partial");
     pool.run_all();
-    ASSERT_EQ(temporaries(root_).size(), 1u);
+    ASSERT_EQ(find_upload_temporaries(root_).size(), 1u);
     (void)writer->append("more");  // queued, as is the drop below: neither ever runs
     writer.reset();
     EXPECT_GT(pool.pending(), 0u);
   }  // the pool goes with its work unrun, as a stopping server's pool does
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
   EXPECT_FALSE(fs::exists(root_ / "d/f"));
 }
 
 TEST_F(DiskUploadStoreTest, MismatchRemovesTheTemporaryAndKeepsTheOldFile) {
-  write(root_ / "f", "old");
+  write_file(root_ / "f", "old");
   DiskUploadStore store(root_.string());
   const Finished finished = upload(store, "f", "new", sha256_hex("other"));
   EXPECT_FALSE(finished.committed);
   EXPECT_EQ(finished.sha256, sha256_hex("new"));
-  EXPECT_EQ(read(root_ / "f"), "old");
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_EQ(read_file(root_ / "f"), "old");
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
 }
 
 TEST_F(DiskUploadStoreTest, ReplacesOrRefusesAnExistingFile) {
-  write(root_ / "f", "old");
+  write_file(root_ / "f", "old");
   DiskUploadStore store(root_.string());
   auto refused = store.begin(pool_, path_of("f"), false);
   pool_.run_all();
   EXPECT_TRUE(failure_result_of(refused).is(upload_errc::exists));
   EXPECT_TRUE(upload(store, "f", "new", sha256_hex("new")).committed);
-  EXPECT_EQ(read(root_ / "f"), "new");
+  EXPECT_EQ(read_file(root_ / "f"), "new");
 }
 
 TEST_F(DiskUploadStoreTest, StatGivesSizeAndHashOrNothing) {
-  write(root_ / "d/f", "hello");
+  write_file(root_ / "d/f", "hello");
   DiskUploadStore store(root_.string());
   auto file = store.stat(pool_, path_of("d/f"));
   auto missing = store.stat(pool_, path_of("nope"));
@@ -170,7 +151,7 @@ TEST_F(DiskUploadStoreTest, StatGivesSizeAndHashOrNothing) {
 
 TEST_F(DiskUploadStoreTest, RefusesLinksLeadingOutOfTheRoot) {
   fs::create_directories(root_);
-  write(outside_ / "secret", "s");
+  write_file(outside_ / "secret", "s");
   fs::create_directory_symlink(outside_, root_ / "out");
   fs::create_symlink(outside_ / "secret", root_ / "final");
   fs::create_directory_symlink("../outside", root_ / "relative");
@@ -185,7 +166,7 @@ TEST_F(DiskUploadStoreTest, RefusesLinksLeadingOutOfTheRoot) {
     pool_.run_all();
     EXPECT_TRUE(failure_result_of(d).is(upload_errc::path_refused)) << path;
   }
-  EXPECT_EQ(read(outside_ / "secret"), "s");
+  EXPECT_EQ(read_file(outside_ / "secret"), "s");
   EXPECT_FALSE(fs::exists(outside_ / "x"));
   EXPECT_FALSE(fs::exists(outside_ / "new"));
 }
@@ -195,7 +176,7 @@ TEST_F(DiskUploadStoreTest, LinksInsideTheRootAreFollowed) {
   fs::create_directory_symlink("real", root_ / "alias");
   DiskUploadStore store(root_.string());
   EXPECT_TRUE(upload(store, "alias/f", "x", sha256_hex("x")).committed);
-  EXPECT_EQ(read(root_ / "real/f"), "x");
+  EXPECT_EQ(read_file(root_ / "real/f"), "x");
   auto d = store.stat(pool_, path_of("alias/f"));
   pool_.run_all();
   EXPECT_EQ(success_result_of(d), (StoredFile{1, sha256_hex("x")}));
@@ -203,7 +184,7 @@ TEST_F(DiskUploadStoreTest, LinksInsideTheRootAreFollowed) {
 
 TEST_F(DiskUploadStoreTest, RefusesADirectoryOrAFileAsParent) {
   fs::create_directories(root_ / "dir");
-  write(root_ / "file", "f");
+  write_file(root_ / "file", "f");
   DiskUploadStore store(root_.string());
   auto directory = store.begin(pool_, path_of("dir"), true);
   auto parent_file = store.begin(pool_, path_of("file/x"), true);
@@ -213,15 +194,15 @@ TEST_F(DiskUploadStoreTest, RefusesADirectoryOrAFileAsParent) {
 }
 
 TEST_F(DiskUploadStoreTest, RemovesStaleTemporariesAnywhereAtStart) {
-  write(root_ / ".pkup-1-1", "stale");
-  write(root_ / "d/e/.pkup-9-3", "stale");
-  write(root_ / "d/keep", "keep");
-  write(outside_ / ".pkup-outside", "not ours");
+  write_file(root_ / ".pkup-1-1", "stale");
+  write_file(root_ / "d/e/.pkup-9-3", "stale");
+  write_file(root_ / "d/keep", "keep");
+  write_file(outside_ / ".pkup-outside", "not ours");
   fs::create_directory_symlink(outside_, root_ / "link");
   DiskUploadStore store(root_.string());
   EXPECT_EQ(store.stale_removed(), 2u);
-  EXPECT_TRUE(temporaries(root_).empty());
-  EXPECT_EQ(read(root_ / "d/keep"), "keep");
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
+  EXPECT_EQ(read_file(root_ / "d/keep"), "keep");
   EXPECT_TRUE(fs::exists(outside_ / ".pkup-outside"));
 }
 
@@ -241,7 +222,7 @@ TEST_F(DiskUploadStoreTest, ServesTheProtocol) {
   EXPECT_EQ(transport.take(), "READY\r\nOK " + sha256_hex(body) + "\r\nOK " +
                                   std::to_string(body.size()) + " " + sha256_hex(body) +
                                   "\r\nERR 403 '.' or '..' in path\r\nBYE\r\n");
-  EXPECT_EQ(read(root_ / "docs/a.txt"), body);
+  EXPECT_EQ(read_file(root_ / "docs/a.txt"), body);
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "protocols/upload/memory_upload_source.h"
 #include "protocols/upload/sha256.h"
 #include "testing/deferred_assertions.h"
+#include "testing/scratch_directory.h"
 
 namespace kit::upload {
 namespace {
@@ -26,21 +27,14 @@ namespace {
 namespace fs = std::filesystem;
 using kit::testing::assert_no_result;
 using kit::testing::failure_result_of;
+using kit::testing::read_file;
+using kit::testing::ScratchDirectory;
 using kit::testing::success_result_of;
-
-void write(const fs::path& path, std::string_view content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
+using kit::testing::write_file;
 
 class FileUploadSourceTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    std::string templ = std::string(tmp ? tmp : "/tmp") + "/file-source-XXXXXX";
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-    dir_ = templ;
-  }
-  void TearDown() override { fs::remove_all(dir_); }
+  void SetUp() override { dir_ = scratch_.path(); }
 
   std::string path(const char* name) const { return (dir_ / name).string(); }
 
@@ -50,6 +44,7 @@ class FileUploadSourceTest : public ::testing::Test {
     return d;
   }
 
+  ScratchDirectory scratch_{"file-source"};
   fs::path dir_;
   fakes::FakeThreadPool pool_;
 };
@@ -57,7 +52,7 @@ class FileUploadSourceTest : public ::testing::Test {
 TEST_F(FileUploadSourceTest, PrepareGivesSizeAndHashAndReadGivesTheBytes) {
   std::string content;
   for (int i = 0; i < 200 * 1024; ++i) content += static_cast<char>(i * 7 % 251);
-  write(path("f"), content);
+  write_file(path("f"), content);
   FileUploadSource source(path("f"));
   EXPECT_EQ(source.name(), path("f"));
   Deferred<SourceInfo> prepared = source.prepare(pool_);
@@ -73,7 +68,7 @@ TEST_F(FileUploadSourceTest, PrepareGivesSizeAndHashAndReadGivesTheBytes) {
 }
 
 TEST_F(FileUploadSourceTest, EmptyFile) {
-  write(path("empty"), "");
+  write_file(path("empty"), "");
   FileUploadSource source(path("empty"));
   EXPECT_EQ(success_result_of(run(source.prepare(pool_))), (SourceInfo{0, sha256_hex("")}));
 }
@@ -102,7 +97,7 @@ TEST_F(FileUploadSourceTest, FifoIsRefusedWithoutWaitingForAWriter) {
 
 TEST_F(FileUploadSourceTest, UnreadableFileNamesIt) {
   if (::geteuid() == 0) GTEST_SKIP() << "root reads files whatever their mode";
-  write(path("secret"), "x");
+  write_file(path("secret"), "x");
   fs::permissions(dir_ / "secret", fs::perms::none);
   FileUploadSource source(path("secret"));
   EXPECT_EQ(failure_result_of(run(source.prepare(pool_))).what(),
@@ -110,7 +105,7 @@ TEST_F(FileUploadSourceTest, UnreadableFileNamesIt) {
 }
 
 TEST_F(FileUploadSourceTest, FileCutShortAfterHashingIsAReadErrorNamingIt) {
-  write(path("f"), std::string(1000, 'a'));
+  write_file(path("f"), std::string(1000, 'a'));
   FileUploadSource source(path("f"));
   (void)success_result_of(run(source.prepare(pool_)));
   fs::resize_file(dir_ / "f", 500);
@@ -122,23 +117,23 @@ TEST_F(FileUploadSourceTest, FileCutShortAfterHashingIsAReadErrorNamingIt) {
 }
 
 TEST_F(FileUploadSourceTest, ReadsTheFileItOpenedEvenIfThePathIsReplaced) {
-  write(path("f"), "original");
+  write_file(path("f"), "original");
   FileUploadSource source(path("f"));
   (void)success_result_of(run(source.prepare(pool_)));
   fs::remove(dir_ / "f");
-  write(path("f"), "replaced");
+  write_file(path("f"), "replaced");
   EXPECT_EQ(success_result_of(run(source.read(pool_, 0, 8))), "original");
 }
 
 TEST_F(FileUploadSourceTest, ReadBeforePrepareFails) {
-  write(path("f"), "x");
+  write_file(path("f"), "x");
   FileUploadSource source(path("f"));
   EXPECT_THAT(failure_result_of(source.read(pool_, 0, 1)).what(),
               ::testing::HasSubstr("cannot read " + path("f") + ": not prepared"));
 }
 
 TEST_F(FileUploadSourceTest, SourceGoneBeforeItsWorkEnds) {
-  write(path("f"), "abc");
+  write_file(path("f"), "abc");
   auto source = std::make_unique<FileUploadSource>(path("f"));
   Deferred<SourceInfo> prepared = source->prepare(pool_);
   source.reset();

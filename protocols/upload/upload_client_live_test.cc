@@ -23,11 +23,15 @@
 #include "protocols/upload/upload_server.h"
 #include "testing/live/live_client.h"
 #include "testing/live/socket_directory.h"
+#include "testing/scratch_directory.h"
 
 namespace kit::upload {
 namespace {
 
 namespace fs = std::filesystem;
+using kit::testing::read_file;
+using kit::testing::ScratchDirectory;
+using kit::testing::write_file;
 using namespace std::chrono_literals;
 
 std::string pattern(std::size_t size) {
@@ -36,14 +40,9 @@ std::string pattern(std::size_t size) {
   return data;
 }
 
-void write(const fs::path& path, const std::string& content) {
+void write_file(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
   std::ofstream(path, std::ios::binary) << content;
-}
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 struct Sent {
@@ -64,7 +63,7 @@ TEST_P(UploadClientLive, FilesArriveWholeOnTheServersDisk) {
       {"one", "bin/one", pattern(1 << 20)},
       {"five", "five", pattern(5 << 20)},
   };
-  for (const Sent& f : files) write(sources / f.local, f.content);
+  for (const Sent& f : files) write_file(sources / f.local, f.content);
 
   DiskUploadStore store(root.string());  // outlives the reactor and its connections
   live::LiveReactor reactor;
@@ -99,7 +98,7 @@ TEST_P(UploadClientLive, FilesArriveWholeOnTheServersDisk) {
     SCOPED_TRACE(files[i].remote);
     EXPECT_TRUE(report->files[i].stored) << report->files[i].error;
     EXPECT_EQ(report->files[i].sha256, sha256_hex(files[i].content));
-    EXPECT_TRUE(read(root / files[i].remote) == files[i].content) << "the stored bytes differ";
+    EXPECT_TRUE(read_file(root / files[i].remote) == files[i].content) << "the stored bytes differ";
   }
   EXPECT_THAT(report->files.back().error,
               ::testing::HasSubstr("cannot open " + (sources / "missing").string() +

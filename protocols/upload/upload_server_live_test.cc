@@ -22,9 +22,11 @@
 #include "protocols/upload/disk_upload_store.h"
 #include "protocols/upload/sha256.h"
 #include "protocols/upload/upload_server.h"
+#include "protocols/upload/upload_temporaries.h"
 #include "testing/live/live_client.h"
 #include "testing/live/socket_directory.h"
 #include "testing/live/wait_for.h"
+#include "testing/scratch_directory.h"
 
 namespace kit::upload {
 namespace {
@@ -32,27 +34,10 @@ namespace {
 namespace fs = std::filesystem;
 using kit::testing::live_bound;
 using kit::testing::LiveClient;
+using kit::testing::read_file;
+using kit::testing::ScratchDirectory;
 using kit::testing::wait_for;
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void write(const fs::path& path, std::string_view content) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-std::vector<fs::path> temporaries(const fs::path& dir) {
-  std::vector<fs::path> out;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.path().filename().string().rfind(".pkup-", 0) == 0) out.push_back(entry.path());
-  }
-  return out;
-}
+using kit::testing::write_file;
 
 // Content that differs at every offset and between files, so a misplaced chunk shows.
 std::string content_of(std::size_t size, unsigned seed) {
@@ -87,10 +72,7 @@ std::string after_greeting(const std::string& received) {
 class UploadServerLiveTest : public ::testing::TestWithParam<Address::Family> {
  protected:
   void SetUp() override {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    std::string templ = std::string(tmp ? tmp : "/tmp") + "/upload-live-XXXXXX";
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr);
-    base_ = templ;
+    base_ = scratch_.path();
     root_ = base_ / "root";
     outside_ = base_ / "outside";
     fs::create_directories(outside_);
@@ -103,7 +85,6 @@ class UploadServerLiveTest : public ::testing::TestWithParam<Address::Family> {
     port_.reset();
     EXPECT_TRUE(wait_for(
         reactor_, [&] { return reactor_.open_connections() == 0; }, "every connection closed"));
-    fs::remove_all(base_);
   }
 
   void serve(UploadServerOptions options = {}) {
@@ -130,6 +111,7 @@ class UploadServerLiveTest : public ::testing::TestWithParam<Address::Family> {
     return after_greeting(client.received());
   }
 
+  ScratchDirectory scratch_{"upload-live"};
   fs::path base_, root_, outside_;
   kit::testing::SocketDirectory sockets_;
   std::optional<DiskUploadStore> store_;
@@ -144,15 +126,15 @@ TEST_P(UploadServerLiveTest, StoresAnEmptyFile) {
   EXPECT_EQ(talk(put("empty", "")), "READY\r\nOK " + sha256_hex("") + "\r\nBYE\r\n");
   ASSERT_TRUE(fs::is_regular_file(root_ / "empty"));
   EXPECT_EQ(fs::file_size(root_ / "empty"), 0u);
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
 }
 
 TEST_P(UploadServerLiveTest, StoresOneMebibyteWithItsHashAndParents) {
   serve();
   const std::string body = content_of(1024 * 1024, 1);
   EXPECT_EQ(talk(put("a/b/one.bin", body)), "READY\r\nOK " + sha256_hex(body) + "\r\nBYE\r\n");
-  EXPECT_EQ(read(root_ / "a/b/one.bin"), body);
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_EQ(read_file(root_ / "a/b/one.bin"), body);
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
   EXPECT_EQ(talk("STAT a/b/one.bin\n"),
             "OK " + std::to_string(body.size()) + " " + sha256_hex(body) + "\r\nBYE\r\n");
 }
@@ -182,16 +164,16 @@ TEST_P(UploadServerLiveTest, TwentyUploadsAtOnce) {
     SCOPED_TRACE("client " + std::to_string(i));
     EXPECT_EQ(after_greeting(clients[i]->received()),
               "READY\r\nOK " + sha256_hex(bodies[i]) + "\r\nBYE\r\n");
-    EXPECT_EQ(read(root_ / ("many/f" + std::to_string(i))), bodies[i]);
+    EXPECT_EQ(read_file(root_ / ("many/f" + std::to_string(i))), bodies[i]);
   }
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
 }
 
 TEST_P(UploadServerLiveTest, RefusesSymbolicLinksLeadingOutOfTheRoot) {
   serve();
   fs::create_directories(root_);
   fs::create_directory_symlink(outside_, root_ / "out");
-  write(outside_ / "target", "outside");
+  write_file(outside_ / "target", "outside");
   fs::create_symlink(outside_ / "target", root_ / "link");
   // No body is sent: after a refusal the next bytes are commands.
   EXPECT_EQ(talk("PUT 5 " + sha256_hex("hello") + " out/x\n"),
@@ -200,39 +182,40 @@ TEST_P(UploadServerLiveTest, RefusesSymbolicLinksLeadingOutOfTheRoot) {
             "ERR 403 path leads out of the root\r\nBYE\r\n");
   EXPECT_EQ(talk("STAT link\n"), "ERR 403 path leads out of the root\r\nBYE\r\n");
   EXPECT_FALSE(fs::exists(outside_ / "x"));
-  EXPECT_EQ(read(outside_ / "target"), "outside");
-  EXPECT_TRUE(temporaries(base_).empty());
+  EXPECT_EQ(read_file(outside_ / "target"), "outside");
+  EXPECT_TRUE(find_upload_temporaries(base_).empty());
 }
 
 TEST_P(UploadServerLiveTest, NoOverwriteAnswers409AndKeepsTheFile) {
   UploadServerOptions options;
   options.overwrite = false;
   serve(options);
-  write(root_ / "kept", "old");
+  write_file(root_ / "kept", "old");
   EXPECT_EQ(talk("PUT 3 " + sha256_hex("new") + " kept\n"), "ERR 409 exists\r\nBYE\r\n");
-  EXPECT_EQ(read(root_ / "kept"), "old");
+  EXPECT_EQ(read_file(root_ / "kept"), "old");
   // A new path is still stored; the same path again is then refused.
   EXPECT_EQ(talk(put("fresh", "new")), "READY\r\nOK " + sha256_hex("new") + "\r\nBYE\r\n");
   EXPECT_EQ(talk("PUT 3 " + sha256_hex("two") + " fresh\n"), "ERR 409 exists\r\nBYE\r\n");
-  EXPECT_EQ(read(root_ / "fresh"), "new");
-  EXPECT_TRUE(temporaries(root_).empty());
+  EXPECT_EQ(read_file(root_ / "fresh"), "new");
+  EXPECT_TRUE(find_upload_temporaries(root_).empty());
 }
 
 TEST_P(UploadServerLiveTest, ConnectionCutMidBodyLeavesNoFile) {
   serve();
-  write(root_ / "cut", "before");
+  write_file(root_ / "cut", "before");
   const std::string body = content_of(300000, 7);
   {
     LiveClient client(reactor_, kit::testing::endpoint_of(*port_),
                       "PUT " + std::to_string(body.size()) + " " + sha256_hex(body) + " cut\n" +
                           body.substr(0, body.size() / 2));
     ASSERT_TRUE(wait_for(
-        reactor_, [&] { return !temporaries(root_).empty(); }, "the temporary file"));
+        reactor_, [&] { return !find_upload_temporaries(root_).empty(); }, "the temporary file"));
   }  // the client goes: the connection is cut with half the body sent
   ASSERT_TRUE(wait_for(
-      reactor_, [&] { return reactor_.open_connections() == 0 && temporaries(root_).empty(); },
+      reactor_,
+      [&] { return reactor_.open_connections() == 0 && find_upload_temporaries(root_).empty(); },
       "the server's close and the temporary file's removal"));
-  EXPECT_EQ(read(root_ / "cut"), "before");
+  EXPECT_EQ(read_file(root_ / "cut"), "before");
 }
 
 std::string family_name(const ::testing::TestParamInfo<Address::Family>& info) {
