@@ -7,7 +7,8 @@
 namespace kit::tls {
 
 std::string openssl_error(std::string_view fallback) {
-  const unsigned long code = ERR_peek_last_error();
+  // The earliest error is the cause; later ones are the callers' "PEM lib" and such.
+  const unsigned long code = ERR_peek_error();
   std::string out;
   if (code == 0) {
     out = fallback;

@@ -1,4 +1,4 @@
-// openssl_error: the reason of the last error OpenSSL queued on this thread, as one short
+// openssl_error: the reason of the first error OpenSSL queued on this thread, as one short
 // line ("tlsv1 alert unknown ca"), for the messages of TLS failures. Clears the queue, so
 // a later operation does not report an older error as its own.
 //
@@ -11,7 +11,7 @@
 
 namespace kit::tls {
 
-// openssl_error: the last queued error's reason, or `fallback` when none is queued.
+// openssl_error: the first queued error's reason (the cause), or `fallback` when none is queued.
 std::string openssl_error(std::string_view fallback = "unknown OpenSSL error");
 
 }  // namespace kit::tls

@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
+#include <openssl/x509.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -90,6 +91,11 @@ TlsContext TlsContext::server(const TlsServerOptions& options) {
                           "': " + openssl_error("no certificate found"));
   }
   if (SSL_CTX_use_PrivateKey_file(context.get(), key.c_str(), SSL_FILETYPE_PEM) != 1) {
+    if (ERR_GET_REASON(ERR_peek_error()) == X509_R_KEY_VALUES_MISMATCH) {
+      ERR_clear_error();
+      throw TlsContextError("the private key in '" + key + "' does not match the certificate in '" +
+                            chain + "'");
+    }
     throw TlsContextError("cannot load the private key from '" + key +
                           "': " + openssl_error("no private key found"));
   }

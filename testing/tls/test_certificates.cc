@@ -6,6 +6,8 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -148,6 +150,16 @@ TestCertificates::Files TestCertificates::write_to(const std::string& directory)
       .expired_certificate = write_file(directory, "expired.pem", expired_),
       .wrong_host_certificate = write_file(directory, "wrong-host.pem", wrong_host_),
   };
+}
+
+const TestCertificates::Files& TestCertificates::shared() {
+  static const Files written = [] {
+    const char* tmp = std::getenv("TEST_TMPDIR");
+    const std::string directory =
+        tmp != nullptr ? std::string(tmp) : std::filesystem::temp_directory_path().string();
+    return TestCertificates().write_to(directory);
+  }();
+  return written;
 }
 
 }  // namespace kit::testing

@@ -44,6 +44,11 @@ class TestCertificates {
   // write_to: writes each PEM to a file in `directory` (which must exist); their paths.
   Files write_to(const std::string& directory) const;
 
+  // shared: one PKI for the whole test binary, written to $TEST_TMPDIR (or the system's
+  // temporary directory) the first time it is asked for. Making keys for every test of a
+  // suite adds nothing.
+  static const Files& shared();
+
  private:
   std::string ca_;
   std::string ca_key_;

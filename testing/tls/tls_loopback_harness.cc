@@ -1,7 +1,5 @@
 #include "testing/tls/tls_loopback_harness.h"
 
-#include <cstdlib>
-#include <filesystem>
 #include <utility>
 
 #include "kit/time.h"
@@ -11,16 +9,7 @@
 namespace kit::testing {
 namespace {
 
-// One PKI for the whole binary: making keys for each of the suite's tests adds nothing.
-const TestCertificates::Files& files() {
-  static const TestCertificates::Files written = [] {
-    const char* tmp = std::getenv("TEST_TMPDIR");
-    const std::string directory =
-        tmp != nullptr ? std::string(tmp) : std::filesystem::temp_directory_path().string();
-    return TestCertificates().write_to(directory);
-  }();
-  return written;
-}
+const TestCertificates::Files& files() { return TestCertificates::shared(); }
 
 }  // namespace
 
