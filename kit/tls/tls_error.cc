@@ -13,9 +13,9 @@ class TlsCategory final : public std::error_category {
       case errc::handshake_failed:
         return "TLS handshake failed";
       case errc::certificate_verify_failed:
-        return "TLS certificate verification failed";
+        return "TLS handshake failed";  // the message says it was the certificate
       case errc::truncated:
-        return "TLS stream truncated (no close_notify)";
+        return "TLS stream truncated";
       case errc::protocol_error:
         return "TLS protocol error";
     }

@@ -1,6 +1,8 @@
 // kit::tls::errc: what went wrong in a TLS layer, as the code of the Failure its protocol
-// hears in connection_lost() (kit/failure.h). The Failure's message says the detail
-// ("certificate verify failed: hostname mismatch").
+// hears in connection_lost() (kit/failure.h). The Failure's message says the detail, so
+// that what() reads "certificate verify failed: hostname mismatch: TLS handshake failed",
+// "tlsv1 alert unknown ca: TLS handshake failed" or "the peer closed the connection
+// without a close_notify: TLS stream truncated".
 //
 // A TLS error is never errc::connection_done: a stream the peer ended without close_notify
 // is errc::truncated, so a protocol that reads to the end of the stream (a close-delimited

@@ -36,8 +36,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const kit::testing::FuzzChunking fuzz = kit::testing::fuzz_chunking(input);
 
   kit::testing::ContractCheckingProtocol app;
-  kit::tls::TlsWrapper layer(std::make_unique<kit::testing::RelayProtocol>(app),
-                             server_context());
+  kit::tls::TlsWrapper layer(std::make_unique<kit::testing::RelayProtocol>(app), server_context());
   kit::fakes::StringTransport below;
   below.connect(layer);
   for (const std::string& chunk : fuzz.chunks) {

@@ -115,11 +115,10 @@ Failure TlsWrapper::final_reason(const Failure& below) const {
   if (failure_) return *failure_;
   if (!below.is(kit::errc::connection_done)) return below;
   if (!handshake_done_) {
-    return Failure(errc::handshake_failed,
-                   "the connection closed before the TLS handshake completed");
+    return Failure(errc::handshake_failed, "the connection closed before the handshake completed");
   }
   if (received_close_notify_ || close_requested_) return below;
-  return Failure(errc::truncated, "the peer closed the connection without a TLS close_notify");
+  return Failure(errc::truncated, "the peer closed the connection without a close_notify");
 }
 
 // ---------------------------------------------------------------- from above
@@ -258,7 +257,7 @@ bool TlsWrapper::do_handshake() {
   }
   if (SSL_get_error(ssl_.get(), result) == SSL_ERROR_WANT_READ) {
     if (peer_eof_) {
-      fail(errc::handshake_failed, "the peer closed the connection during the TLS handshake");
+      fail(errc::handshake_failed, "the peer closed the connection during the handshake");
     }
     return false;
   }
@@ -274,7 +273,7 @@ void TlsWrapper::fail_handshake() {
          std::string("certificate verify failed: ") + X509_verify_cert_error_string(verify));
     return;
   }
-  fail(errc::handshake_failed, "TLS handshake failed: " + openssl_error("unexpected message"));
+  fail(errc::handshake_failed, openssl_error("unexpected message"));
 }
 
 void TlsWrapper::encrypt_pending() {
@@ -322,7 +321,7 @@ void TlsWrapper::read_plaintext() {
       case SSL_ERROR_WANT_READ:
         flush_out();  // what reading produced (a TLS 1.3 key update's answer)
         if (peer_eof_) {
-          fail(errc::truncated, "the peer closed the connection without a TLS close_notify");
+          fail(errc::truncated, "the peer closed the connection without a close_notify");
         }
         return;
       case SSL_ERROR_ZERO_RETURN:
@@ -331,7 +330,7 @@ void TlsWrapper::read_plaintext() {
         wrapped().read_connection_lost();
         return;
       default:
-        fail(errc::protocol_error, "TLS error: " + openssl_error("unexpected message"));
+        fail(errc::protocol_error, openssl_error("unexpected message"));
         return;
     }
   }

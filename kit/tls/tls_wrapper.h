@@ -19,7 +19,8 @@
 //    peer's close_notify and the end of the stream below; tls::errc::truncated when the
 //    stream below ended with no close_notify (never a clean end); tls::errc::
 //    handshake_failed or certificate_verify_failed, with OpenSSL's reason in the message
-//    ("certificate verify failed: hostname mismatch"), when the handshake fails; the
+//    ("tlsv1 alert unknown ca", "certificate verify failed: hostname mismatch"), when the
+//    handshake fails; the
 //    reason from below (aborted, reset) otherwise.
 //
 // Its requests:
