@@ -84,6 +84,11 @@ TlsContext TlsContext::server(const TlsServerOptions& options) {
       make_context(TLS_server_method(), options.min_version, options.max_version);
   const std::string& chain = options.certificate_chain_file;
   const std::string& key = options.private_key_file;
+  // No TLS 1.3 session tickets: there is no resumption to offer, and a ticket written
+  // after the handshake into a connection the client already closed (a request, then its
+  // close) would make the client's kernel reset it, and the server hear a broken pipe
+  // instead of the client's clean end.
+  SSL_CTX_set_num_tickets(context.get(), 0);
   check_readable("certificate", chain);
   check_readable("private key", key);
   if (SSL_CTX_use_certificate_chain_file(context.get(), chain.c_str()) != 1) {

@@ -11,7 +11,7 @@
 // store, or ca_files instead of it) and the host name given to each TlsWrapper (DNS name
 // or IP address, checked against the certificate's subjectAltName). `insecure` turns all
 // of it off, and nothing else does. Versions are TLS 1.2 and 1.3 unless narrowed.
-// Renegotiation is refused.
+// Renegotiation is refused. A server issues no TLS 1.3 session tickets (no resumption).
 //
 // A bad or missing file, a key that does not match its certificate, or an impossible
 // version range throws TlsContextError naming the file and what is wrong with it.
