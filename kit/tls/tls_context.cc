@@ -30,7 +30,11 @@ void check_readable(std::string_view what, const std::string& path) {
   std::fclose(file);
 }
 
-std::shared_ptr<ssl_ctx_st> make_context(const SSL_METHOD* method, TlsVersion min, TlsVersion max) {
+std::shared_ptr<ssl_ctx_st> make_context(const SSL_METHOD* method, TlsVersion min, TlsVersion max,
+                                         const std::optional<Duration>& handshake_timeout) {
+  if (handshake_timeout && *handshake_timeout <= Duration::zero()) {
+    throw TlsContextError("the TLS handshake timeout must be positive");
+  }
   if (native_version(min) > native_version(max)) {
     throw TlsContextError("the TLS minimum version " + std::string(to_string(min)) +
                           " is above the maximum " + std::string(to_string(max)));
@@ -53,15 +57,19 @@ std::string_view to_string(TlsVersion version) noexcept {
   return version == TlsVersion::tls1_2 ? "TLSv1.2" : "TLSv1.3";
 }
 
-TlsContext::TlsContext(std::shared_ptr<ssl_ctx_st> context, bool server, bool verifies)
-    : context_(std::move(context)), server_(server), verifies_(verifies) {}
+TlsContext::TlsContext(std::shared_ptr<ssl_ctx_st> context, bool server, bool verifies,
+                       std::optional<Duration> handshake_timeout)
+    : context_(std::move(context)),
+      server_(server),
+      verifies_(verifies),
+      handshake_timeout_(handshake_timeout) {}
 
 TlsContext TlsContext::client(const TlsClientOptions& options) {
-  std::shared_ptr<ssl_ctx_st> context =
-      make_context(TLS_client_method(), options.min_version, options.max_version);
+  std::shared_ptr<ssl_ctx_st> context = make_context(
+      TLS_client_method(), options.min_version, options.max_version, options.handshake_timeout);
   if (options.insecure) {
     SSL_CTX_set_verify(context.get(), SSL_VERIFY_NONE, nullptr);
-    return TlsContext(std::move(context), false, false);
+    return TlsContext(std::move(context), false, false, options.handshake_timeout);
   }
   if (options.ca_files.empty()) {
     if (SSL_CTX_set_default_verify_paths(context.get()) != 1) {
@@ -76,12 +84,12 @@ TlsContext TlsContext::client(const TlsClientOptions& options) {
     }
   }
   SSL_CTX_set_verify(context.get(), SSL_VERIFY_PEER, nullptr);
-  return TlsContext(std::move(context), false, true);
+  return TlsContext(std::move(context), false, true, options.handshake_timeout);
 }
 
 TlsContext TlsContext::server(const TlsServerOptions& options) {
-  std::shared_ptr<ssl_ctx_st> context =
-      make_context(TLS_server_method(), options.min_version, options.max_version);
+  std::shared_ptr<ssl_ctx_st> context = make_context(
+      TLS_server_method(), options.min_version, options.max_version, options.handshake_timeout);
   const std::string& chain = options.certificate_chain_file;
   const std::string& key = options.private_key_file;
   // No TLS 1.3 session tickets: there is no resumption to offer, and a ticket written
@@ -108,7 +116,7 @@ TlsContext TlsContext::server(const TlsServerOptions& options) {
     throw TlsContextError("the private key in '" + key + "' does not match the certificate in '" +
                           chain + "': " + openssl_error());
   }
-  return TlsContext(std::move(context), true, false);
+  return TlsContext(std::move(context), true, false, options.handshake_timeout);
 }
 
 }  // namespace kit::tls

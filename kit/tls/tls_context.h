@@ -12,6 +12,9 @@
 // or IP address, checked against the certificate's subjectAltName). `insecure` turns all
 // of it off, and nothing else does. Versions are TLS 1.2 and 1.3 unless narrowed.
 // Renegotiation is refused. A server issues no TLS 1.3 session tickets (no resumption).
+// A handshake that has not completed within `handshake_timeout` (on the connection's
+// clock) aborts the connection with errc::timed_out, so a peer that stalls mid-handshake
+// cannot hold it forever; std::nullopt waits without end.
 //
 // A bad or missing file, a key that does not match its certificate, or an impossible
 // version range throws TlsContextError naming the file and what is wrong with it.
@@ -21,11 +24,15 @@
 #ifndef KIT_TLS_TLS_CONTEXT_H_
 #define KIT_TLS_TLS_CONTEXT_H_
 
+#include <chrono>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "kit/time.h"
 
 struct ssl_ctx_st;  // OpenSSL's SSL_CTX; only kit/tls/*.cc include OpenSSL
 
@@ -44,6 +51,7 @@ struct TlsClientOptions {
   bool insecure = false;
   TlsVersion min_version = TlsVersion::tls1_2;
   TlsVersion max_version = TlsVersion::tls1_3;
+  std::optional<Duration> handshake_timeout = std::chrono::seconds(30);
 };
 
 struct TlsServerOptions {
@@ -53,6 +61,7 @@ struct TlsServerOptions {
   std::string private_key_file;
   TlsVersion min_version = TlsVersion::tls1_2;
   TlsVersion max_version = TlsVersion::tls1_3;
+  std::optional<Duration> handshake_timeout = std::chrono::seconds(30);
 };
 
 class TlsContextError : public std::runtime_error {
@@ -69,15 +78,18 @@ class TlsContext {
   bool is_server() const noexcept { return server_; }
   // verifies: a client that checks the peer's certificate and host name (not insecure).
   bool verifies() const noexcept { return verifies_; }
+  const std::optional<Duration>& handshake_timeout() const noexcept { return handshake_timeout_; }
   // native: the SSL_CTX, for kit/tls's own use (and anything OpenSSL-specific).
   ssl_ctx_st* native() const noexcept { return context_.get(); }
 
  private:
-  TlsContext(std::shared_ptr<ssl_ctx_st> context, bool server, bool verifies);
+  TlsContext(std::shared_ptr<ssl_ctx_st> context, bool server, bool verifies,
+             std::optional<Duration> handshake_timeout);
 
   std::shared_ptr<ssl_ctx_st> context_;
   bool server_;
   bool verifies_;
+  std::optional<Duration> handshake_timeout_;
 };
 
 }  // namespace kit::tls

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -118,6 +119,21 @@ TEST(TlsContextTest, MinimumAboveMaximumIsRefused) {
                                   .max_version = TlsVersion::tls1_2});
             }),
             "the TLS minimum version TLSv1.3 is above the maximum TLSv1.2");
+}
+
+TEST(TlsContextTest, NonPositiveHandshakeTimeoutIsRefused) {
+  EXPECT_EQ(message_of([] {
+              TlsContext::server({.certificate_chain_file = pki().server_certificate,
+                                  .private_key_file = pki().leaf_key,
+                                  .handshake_timeout = std::chrono::seconds(0)});
+            }),
+            "the TLS handshake timeout must be positive");
+  EXPECT_FALSE(TlsContext::server({.certificate_chain_file = pki().server_certificate,
+                                   .private_key_file = pki().leaf_key,
+                                   .handshake_timeout = std::nullopt})
+                   .handshake_timeout()
+                   .has_value());
+  EXPECT_EQ(TlsContext::client().handshake_timeout(), std::chrono::seconds(30));
 }
 
 }  // namespace

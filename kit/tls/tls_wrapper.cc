@@ -6,6 +6,7 @@
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
 
+#include <chrono>
 #include <climits>
 #include <stdexcept>
 #include <utility>
@@ -22,6 +23,7 @@ TlsWrapper::TlsWrapper(std::unique_ptr<Protocol> wrapped, const TlsContext& cont
                        std::string server_name, WrappingFactory* factory)
     : ProtocolWrapper(std::move(wrapped), factory),
       server_name_(std::move(server_name)),
+      handshake_timeout_(context.handshake_timeout()),
       client_(!context.is_server()) {
   if (client_ && context.verifies() && server_name_.empty()) {
     throw std::invalid_argument(
@@ -76,6 +78,17 @@ std::string TlsWrapper::server_name() const {
 // ---------------------------------------------------------------- from below
 
 void TlsWrapper::connection_made() {
+  if (handshake_timeout_) {
+    handshake_timer_ = context().clock().call_later(*handshake_timeout_, [this] {
+      if (handshake_done_ || failure_ || aborted_ || lost_) return;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*handshake_timeout_);
+      failure_.emplace(kit::errc::timed_out, "the TLS handshake did not complete in " +
+                                                 std::to_string(ms.count()) + " ms");
+      pending_.clear();
+      // A peer that stalls its handshake may not read either: no waiting for a flush.
+      lower().abort_connection();
+    });
+  }
   ProtocolWrapper::connection_made();  // the protocol may write (held) or close already
   advance();                           // the client's hello
 }
@@ -102,6 +115,7 @@ void TlsWrapper::read_connection_lost() {
 
 void TlsWrapper::connection_lost(const Failure& reason) {
   resume_call_.cancel();
+  handshake_timer_.cancel();
   if (reason.is(kit::errc::connection_done)) peer_eof_ = true;
   // Deliver what was decrypted but not yet read (and the peer's close_notify), unless the
   // protocol is paused or closing: it hears nothing more then.
@@ -252,6 +266,7 @@ bool TlsWrapper::do_handshake() {
   flush_out();
   if (result == 1) {
     handshake_done_ = true;
+    handshake_timer_.cancel();
     sync_lower_pause();
     return true;
   }

@@ -15,7 +15,9 @@
 //  - read_connection_lost(): the peer sent close_notify (its TLS half-close). The default
 //    closes our side too; a protocol that overrides it may go on writing (TLS 1.3 allows
 //    it; a TLS 1.2 peer may have stopped reading).
-//  - connection_lost(): errc::connection_done after our lose_connection(), or after the
+//  - connection_lost(): errc::timed_out when the handshake did not complete within the
+//    context's handshake_timeout (the connection is aborted then);
+//    errc::connection_done after our lose_connection(), or after the
 //    peer's close_notify and the end of the stream below; tls::errc::truncated when the
 //    stream below ended with no close_notify (never a clean end); tls::errc::
 //    handshake_failed or certificate_verify_failed, with OpenSSL's reason in the message
@@ -142,6 +144,8 @@ class TlsWrapper : public ProtocolWrapper {
   std::string pending_;  // plaintext written before the handshake completed
   FlowControl flow_;     // the producer above, on write_buffer_size()
   DelayedCall resume_call_;
+  DelayedCall handshake_timer_;
+  std::optional<Duration> handshake_timeout_;
   std::optional<Failure> failure_;
   bool client_;
   bool handshake_done_ = false;

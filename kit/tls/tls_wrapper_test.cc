@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "fakes/fake_clock.h"
+#include "fakes/fake_context.h"
 #include "fakes/loopback.h"
 #include "fakes/string_transport.h"
 #include "kit/failure.h"
@@ -369,6 +370,45 @@ TEST(TlsWrapperTest, GarbageInsteadOfAClientHelloFailsTheHandshake) {
   EXPECT_EQ(app.lost_reason()->what(), "http request: TLS handshake failed");
   EXPECT_EQ(app.received(), "");
   expect_no_violations(app);
+}
+
+TEST(TlsWrapperTest, StalledHandshakeTimesOutOnTheConnectionsClock) {
+  fakes::FakeClock clock;
+  fakes::FakeContext context(clock);
+  ContractCheckingProtocol app;
+  TlsWrapper layer(std::make_unique<RelayProtocol>(app),
+                   TlsContext::server({.certificate_chain_file = pki().server_certificate,
+                                       .private_key_file = pki().leaf_key,
+                                       .handshake_timeout = std::chrono::seconds(10)}));
+  fakes::StringTransport below;
+  below.set_context(context);
+  below.set_clock(&clock);
+  below.connect(layer);
+  below.receive(std::string("\x16\x03\x01\x00\x80\x01", 6));  // half a ClientHello
+  clock.advance(std::chrono::milliseconds(9999));
+  EXPECT_FALSE(app.lost());
+  clock.advance(std::chrono::milliseconds(1));
+  ASSERT_TRUE(app.lost());
+  EXPECT_TRUE(app.lost_reason()->is(kit::errc::timed_out)) << app.lost_reason()->what();
+  EXPECT_EQ(app.lost_reason()->message(), "the TLS handshake did not complete in 10000 ms");
+  EXPECT_TRUE(below.aborted());
+  expect_no_violations(app);
+}
+
+TEST(TlsWrapperTest, CompletedHandshakeIsNotTimedOut) {
+  TlsPair tls(TlsContext::client({.ca_files = {pki().ca},
+                                  .insecure = false,
+                                  .min_version = TlsVersion::tls1_2,
+                                  .max_version = TlsVersion::tls1_3,
+                                  .handshake_timeout = std::chrono::seconds(1)}),
+              "localhost", server_context());
+  tls.start();
+  tls.pump();
+  ASSERT_TRUE(tls.client_layer->handshake_done());
+  tls.clock.advance(std::chrono::hours(1));
+  tls.pump();
+  EXPECT_FALSE(tls.client.lost());
+  EXPECT_FALSE(tls.server.lost());
 }
 
 TEST(TlsWrapperTest, AbortSendsNoCloseNotifyAndGivesAborted) {
