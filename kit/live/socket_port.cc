@@ -14,6 +14,8 @@
 #include "kit/failure.h"
 #include "kit/live/socket_transport.h"
 #include "kit/log.h"
+#include "kit/tls/tls_context.h"
+#include "kit/tls/tls_wrapper.h"
 
 namespace kit::live {
 namespace {
@@ -79,16 +81,48 @@ void clear_unix_path(asio::io_context& io, const Endpoint& endpoint, const Socke
   }
 }
 
+// TlsServerFactory: the ssl: endpoint's factory: each connection of `inner` in a server
+// TLS layer (kit/tls). Not a kit::tls::TlsWrappingFactory: connections stay open after
+// the port stops and the port owns this factory, so no layer may point back at it (a
+// layer's SSL holds its own reference to the TLS context).
+class TlsServerFactory final : public Factory {
+ public:
+  TlsServerFactory(Factory& inner, tls::TlsContext context)
+      : inner_(inner), context_(std::move(context)) {}
+
+  std::unique_ptr<Protocol> build_protocol(const Address& peer) override {
+    std::unique_ptr<Protocol> protocol = inner_.build_protocol(peer);
+    if (protocol == nullptr) return nullptr;
+    return std::make_unique<tls::TlsWrapper>(std::move(protocol), context_);
+  }
+  void start_factory() override { inner_.do_start(); }
+  void stop_factory() override { inner_.do_stop(); }
+
+ private:
+  Factory& inner_;
+  tls::TlsContext context_;
+};
+
 }  // namespace
 
 std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const Endpoint& endpoint,
                                              Factory& factory) {
   SocketEndpoint local;
   std::error_code error;
+  std::unique_ptr<Factory> tls_factory;
   switch (endpoint.kind) {
     case Endpoint::Kind::ssl:
-      cannot_listen(endpoint, std::make_error_code(std::errc::protocol_not_supported),
-                    "TLS is not supported yet");
+      try {
+        // certKey defaults to privateKey: one PEM file with the chain and the key.
+        tls_factory = std::make_unique<TlsServerFactory>(
+            factory, tls::TlsContext::server({.certificate_chain_file = endpoint.cert_key.empty()
+                                                                            ? endpoint.private_key
+                                                                            : endpoint.cert_key,
+                                              .private_key_file = endpoint.private_key}));
+      } catch (const tls::TlsContextError& e) {
+        cannot_listen(endpoint, std::make_error_code(std::errc::invalid_argument), e.what());
+      }
+      [[fallthrough]];
     case Endpoint::Kind::tcp: {
       // All interfaces: IPv6's any address, taking IPv4 too (below), where IPv6 exists.
       asio::ip::address ip = asio::ip::address_v6::any();
@@ -109,7 +143,8 @@ std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const E
       break;
   }
 
-  const bool all_interfaces = endpoint.kind == Endpoint::Kind::tcp && endpoint.host.empty();
+  const bool tcp = endpoint.kind != Endpoint::Kind::unix_socket;
+  const bool all_interfaces = tcp && endpoint.host.empty();
   Acceptor acceptor(reactor.io);
   acceptor.open(local.protocol(), error);
   if (error && all_interfaces) {
@@ -119,7 +154,7 @@ std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const E
     acceptor.open(local.protocol(), error);
   }
   if (error) cannot_listen(endpoint, error);
-  if (endpoint.kind == Endpoint::Kind::tcp) {
+  if (tcp) {
     acceptor.set_option(asio::socket_base::reuse_address(true), error);
     if (error) cannot_listen(endpoint, error);
   }
@@ -132,7 +167,8 @@ std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const E
   if (error) cannot_listen(endpoint, error);
 
   // From here on the port owns what it created (the socket file included).
-  std::unique_ptr<SocketPort> port(new SocketPort(reactor, factory, std::move(acceptor)));
+  std::unique_ptr<SocketPort> port(
+      new SocketPort(reactor, factory, std::move(acceptor), std::move(tls_factory)));
   if (endpoint.kind == Endpoint::Kind::unix_socket) {
     struct stat info {};
     if (::lstat(endpoint.path.c_str(), &info) == 0) {
@@ -153,15 +189,19 @@ std::unique_ptr<SocketPort> SocketPort::open(LiveReactor::Impl& reactor, const E
                        ? Address::unix_socket(endpoint.path)
                        : to_address(bound);
 
-  factory.do_start();
+  port->factory_.do_start();
   port->factory_started_ = true;
   port->id_ = reactor.add_port(*port);
   port->accept_next();
   return port;
 }
 
-SocketPort::SocketPort(LiveReactor::Impl& reactor, Factory& factory, Acceptor acceptor)
-    : reactor_(&reactor), factory_(factory), acceptor_(std::move(acceptor)) {}
+SocketPort::SocketPort(LiveReactor::Impl& reactor, Factory& factory, Acceptor acceptor,
+                       std::unique_ptr<Factory> tls_factory)
+    : reactor_(&reactor),
+      factory_(tls_factory ? *tls_factory : factory),
+      tls_factory_(std::move(tls_factory)),
+      acceptor_(std::move(acceptor)) {}
 
 SocketPort::~SocketPort() { stop_listening(); }
 

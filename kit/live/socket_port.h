@@ -1,6 +1,11 @@
 // SocketPort: the live reactor's ListeningPort, a TCP (v4 or v6) or Unix stream socket
 // accepting connections for a Factory.
 //
+// TLS: `ssl:PORT:privateKey=KEY.pem[:certKey=CERT.pem]` listens as tcp: does and wraps
+// each protocol of the factory in a server kit::tls::TlsWrapper (kit/tls); a missing or
+// bad certificate or key fails the listen with TlsContext's reason, before any socket is
+// bound. Its description() is "ssl:ADDRESS:PORT".
+//
 // TCP: `tcp:PORT` with no interface listens on all interfaces, IPv6 and IPv4 (one
 // dual-stack socket on `::`; 0.0.0.0 where the machine has no IPv6), and IPv4 peers are
 // reported as IPv4 addresses. SO_REUSEADDR is set so a restarted server can bind at once.
@@ -36,7 +41,7 @@ namespace kit::live {
 
 class SocketPort final : public ListeningPort {
  public:
-  // open: listens on `endpoint` (tcp: or unix:). Throws FailureError naming the endpoint
+  // open: listens on `endpoint` (tcp:, ssl: or unix:). Throws FailureError naming the endpoint
   // and the reason ("cannot listen on tcp:8000:interface=127.0.0.1: Address already in use").
   static std::unique_ptr<SocketPort> open(LiveReactor::Impl& reactor, const Endpoint& endpoint,
                                           Factory& factory);
@@ -46,14 +51,19 @@ class SocketPort final : public ListeningPort {
   SocketPort& operator=(const SocketPort&) = delete;
 
   Address address() const override { return address_; }
-  std::string description() const override { return address_.to_string(); }
+  // description: "tcp:127.0.0.1:8000", or "ssl:127.0.0.1:8443" for a TLS port.
+  std::string description() const override {
+    return address_.to_string(tls_factory_ ? "ssl" : "tcp");
+  }
   void stop_listening() override;
 
   // detach: the reactor is going away: stops listening and forgets it.
   void detach() noexcept;
 
  private:
-  SocketPort(LiveReactor::Impl& reactor, Factory& factory, Acceptor acceptor);
+  // `tls_factory`, for ssl:, wraps `factory` and is the one connections are built with.
+  SocketPort(LiveReactor::Impl& reactor, Factory& factory, Acceptor acceptor,
+             std::unique_ptr<Factory> tls_factory);
 
   // The accept handler finds the port by id: the port may be gone when it runs.
   static void on_accept(LiveReactor::Impl* reactor, std::uint64_t id, const std::error_code& error,
@@ -64,6 +74,7 @@ class SocketPort final : public ListeningPort {
 
   LiveReactor::Impl* reactor_;
   Factory& factory_;
+  std::unique_ptr<Factory> tls_factory_;  // ssl: only; factory_ refers to it then
   std::optional<Acceptor> acceptor_;
   SocketEndpoint peer_;  // filled by the accept in progress
   Address address_;

@@ -32,6 +32,10 @@
 //   wrapped_harness.h            any harness with a stack of kit::ProtocolWrappers between
 //                                the transport and the suite's protocol
 //   testing/live/live_harness.h  the live reactor: TCP on 127.0.0.1 and ::1, Unix sockets
+//   testing/tls/tls_loopback_harness.h  a client kit::tls::TlsWrapper, a TLS server layer
+//                                as the peer, over the loopback pair
+//   testing/tls/tls_live_harness.h  a server TlsWrapper on a live connection, a TLS client
+//                                layer on a live connection as the peer
 //
 // Thread safety: the test's thread (and the harness's reactor, run on it).
 #ifndef KIT_TESTING_CONFORMANCE_TRANSPORT_CONFORMANCE_H_
