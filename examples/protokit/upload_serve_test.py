@@ -9,6 +9,8 @@ import hmac
 import os
 import shutil
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -163,6 +165,33 @@ class UploadServeTest(unittest.TestCase):
         self.assertEqual(os.path.getsize(os.path.join(self.root, "empty")), 0)
         with open(os.path.join(self.root, "d/one.bin"), "rb") as f:
             self.assertEqual(f.read(), b"".join(pattern(MiB, 1)()))
+        self.assertEqual(temporaries(self.root), [])
+        self.assertEqual(server.stop(), 0)
+
+    def test_an_upload_over_tls_is_stored_with_its_hash(self):
+        # A self-signed certificate for 127.0.0.1, trusted by the client as its own CA.
+        key = os.path.join(self.base, "key.pem")
+        cert = os.path.join(self.base, "cert.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", cert,
+                        "-days", "2", "-subj", "/CN=127.0.0.1",
+                        "-addext", "subjectAltName=IP:127.0.0.1"],
+                       check=True, capture_output=True, timeout=BOUND)
+        server = Server("upload", "--root", self.root, "--listen",
+                        "ssl:0:interface=127.0.0.1:privateKey=%s:certKey=%s" % (key, cert))
+        self.addCleanup(server.kill)
+        (endpoint,) = server.read_listening(1)
+        self.assertTrue(endpoint.startswith("listening on ssl:127.0.0.1:"), endpoint)
+        context = ssl.create_default_context(cafile=cert)
+        raw = socket.create_connection(("127.0.0.1", server.tcp_port()), timeout=BOUND)
+        s = context.wrap_socket(raw, server_hostname="127.0.0.1")
+        self.addCleanup(s.close)
+        c = Pkup(s)
+        size, digest = measure(pattern(MiB, 3))
+        self.assertEqual(c.put("tls/one.bin", pattern(MiB, 3)), "OK " + digest)
+        self.assertEqual(c.command("QUIT"), "BYE")
+        with open(os.path.join(self.root, "tls/one.bin"), "rb") as f:
+            self.assertEqual(f.read(), b"".join(pattern(MiB, 3)()))
         self.assertEqual(temporaries(self.root), [])
         self.assertEqual(server.stop(), 0)
 
