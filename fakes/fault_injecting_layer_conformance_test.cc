@@ -20,10 +20,9 @@ namespace {
 
 std::unique_ptr<testing::ConformanceHarness> under_fault_layer(
     std::string name, std::unique_ptr<testing::ConformanceHarness> inner, FaultPlan plan) {
-  std::vector<testing::WrappedHarness::Wrap> layers = {
-      [plan](std::unique_ptr<Protocol> protocol) {
-        return std::make_unique<FaultInjectingLayer>(std::move(protocol), plan);
-      }};
+  std::vector<testing::WrappedHarness::Wrap> layers = {[plan](std::unique_ptr<Protocol> protocol) {
+    return std::make_unique<FaultInjectingLayer>(std::move(protocol), plan);
+  }};
   return std::make_unique<testing::WrappedHarness>(std::move(name), std::move(inner),
                                                    std::move(layers));
 }
@@ -52,8 +51,7 @@ KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(FaultLayerInjectingNothingOverLoopback, []
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(FaultLayerSplittingWritesOverStringTransport, [] {
   return kit::fakes::under_fault_layer("FaultInjectingLayer (pieces 1, 3) over StringTransport",
-                                       kit::fakes::string_transport(),
-                                       {.piece_sizes = {1, 3}});
+                                       kit::fakes::string_transport(), {.piece_sizes = {1, 3}});
 });
 
 KIT_INSTANTIATE_TRANSPORT_CONFORMANCE(FaultLayerSplittingWritesSeed8OverLoopback, [] {

@@ -20,8 +20,8 @@
 namespace kit::fakes {
 namespace {
 
-using ::testing::ElementsAre;
 using ::testing::Each;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Le;
 using ::testing::SizeIs;
@@ -244,9 +244,8 @@ TEST_F(FaultInjectingLayerTest, CutOutboundWithCloseSendsThePrefixThenCloses) {
 
 TEST_F(FaultInjectingLayerTest, CutOutboundWithCloseStillSendsDelayedBytesFirst) {
   connect({.delay = std::chrono::seconds(1),
-           .cut = FaultCut{.direction = FaultDirection::outbound,
-                           .offset = 3,
-                           .ending = FaultEnding::close}});
+           .cut = FaultCut{
+               .direction = FaultDirection::outbound, .offset = 3, .ending = FaultEnding::close}});
   write("abcdef");
   EXPECT_TRUE(transport_.connected());
   context_.clock().advance(std::chrono::seconds(1));
@@ -257,8 +256,8 @@ TEST_F(FaultInjectingLayerTest, CutOutboundWithCloseStillSendsDelayedBytesFirst)
 
 TEST_F(FaultInjectingLayerTest, FailsTheNthOperationCountingWritesAndDeliveries) {
   connect({.fail_operation = 3});
-  transport_.receive("one");  // 1
-  write("two");               // 2
+  transport_.receive("one");    // 1
+  write("two");                 // 2
   transport_.receive("three");  // 3: fails, not delivered
   EXPECT_EQ(protocol_->received(), "one");
   EXPECT_EQ(transport_.value(), "two");
@@ -295,7 +294,9 @@ struct EchoOverLoopback {
   explicit EchoOverLoopback(FaultPlan plan) {
     auto protocol = std::make_unique<ScriptedProtocol>();
     server = protocol.get();
-    server->on_data = [](ScriptedProtocol& p, std::string_view data) { p.transport()->write(data); };
+    server->on_data = [](ScriptedProtocol& p, std::string_view data) {
+      p.transport()->write(data);
+    };
     layer = std::make_unique<FaultInjectingLayer>(std::move(protocol), std::move(plan));
     pair.emplace(client, *layer);
     client.request([](Transport& t) { t.write("echo me"); });
@@ -318,9 +319,9 @@ TEST(FaultInjectingLayerOverLoopback, AResetReachesThePeerAsALostConnection) {
 }
 
 TEST(FaultInjectingLayerOverLoopback, ACloseSendsThePrefixAndEndsCleanlyForThePeer) {
-  EchoOverLoopback run({.cut = FaultCut{.direction = FaultDirection::outbound,
-                                        .offset = 4,
-                                        .ending = FaultEnding::close}});
+  EchoOverLoopback run(
+      {.cut = FaultCut{
+           .direction = FaultDirection::outbound, .offset = 4, .ending = FaultEnding::close}});
   EXPECT_EQ(run.client.received(), "echo");
   ASSERT_TRUE(run.client.history().lost.has_value());
   EXPECT_TRUE(run.client.history().lost->is(errc::connection_done));

@@ -42,9 +42,8 @@ std::string to_string(const FaultPlan& plan) {
   }
   if (plan.cut) {
     field("cut", "kit::fakes::FaultCut{.direction = kit::fakes::FaultDirection::" +
-                     std::string(to_string(plan.cut->direction)) +
-                     ", .offset = " + std::to_string(plan.cut->offset) +
-                     ", .ending = kit::fakes::FaultEnding::" +
+                     std::string(to_string(plan.cut->direction)) + ", .offset = " +
+                     std::to_string(plan.cut->offset) + ", .ending = kit::fakes::FaultEnding::" +
                      std::string(to_string(plan.cut->ending)) + "}");
   }
   if (plan.fail_operation != 0) field("fail_operation", std::to_string(plan.fail_operation));
