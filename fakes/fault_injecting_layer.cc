@@ -19,7 +19,8 @@ FaultInjectingLayer::~FaultInjectingLayer() = default;
 // ---- faults
 
 bool FaultInjectingLayer::fail_this_operation(std::string_view what) {
-  const std::size_t index = ++log_.operations;
+  const std::size_t index = ++operations_;
+  ++log_.operations;
   if (plan_.fail_operation == 0 || index != plan_.fail_operation) return false;
   inject("operation " + std::to_string(index) + " (" + std::string(what) + ") failed",
          plan_.fail_ending);
@@ -49,9 +50,10 @@ void FaultInjectingLayer::data_received(std::string_view data) {
   if (ending_ || lost_) return;
   if (fail_this_operation("data_received of " + std::to_string(data.size()) + " bytes")) return;
   if (plan_.cut && plan_.cut->direction == FaultDirection::inbound &&
-      log_.bytes_in + data.size() > plan_.cut->offset) {
-    const std::string_view before = data.substr(0, plan_.cut->offset - log_.bytes_in);
+      bytes_in_ + data.size() > plan_.cut->offset) {
+    const std::string_view before = data.substr(0, plan_.cut->offset - bytes_in_);
     if (!before.empty()) {
+      bytes_in_ += before.size();
       log_.bytes_in += before.size();
       ProtocolWrapper::data_received(before);
     }
@@ -61,6 +63,7 @@ void FaultInjectingLayer::data_received(std::string_view data) {
     }
     return;
   }
+  bytes_in_ += data.size();
   log_.bytes_in += data.size();
   ProtocolWrapper::data_received(data);
 }
@@ -96,6 +99,7 @@ void FaultInjectingLayer::write_sequence(std::span<const std::string_view> piece
   if (fail_this_operation("write_sequence of " + std::to_string(size) + " bytes")) return;
   if (plan_.injects_nothing()) {
     ProtocolWrapper::write_sequence(pieces);  // as one call below, as the protocol made it
+    bytes_out_ += size;
     log_.bytes_out += size;
     return;
   }
@@ -107,8 +111,8 @@ void FaultInjectingLayer::write_sequence(std::span<const std::string_view> piece
 
 void FaultInjectingLayer::send(std::string_view data) {
   if (plan_.cut && plan_.cut->direction == FaultDirection::outbound &&
-      log_.bytes_out + data.size() > plan_.cut->offset) {
-    send_pieces(data.substr(0, plan_.cut->offset - log_.bytes_out));
+      bytes_out_ + data.size() > plan_.cut->offset) {
+    send_pieces(data.substr(0, plan_.cut->offset - bytes_out_));
     inject("cut outbound at byte " + std::to_string(plan_.cut->offset), plan_.cut->ending);
     return;
   }
@@ -128,6 +132,7 @@ std::size_t FaultInjectingLayer::next_piece_size() {
 }
 
 void FaultInjectingLayer::send_pieces(std::string_view data) {
+  bytes_out_ += data.size();
   log_.bytes_out += data.size();
   const bool delayed = plan_.delay > Duration::zero();
   while (!data.empty()) {

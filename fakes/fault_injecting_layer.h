@@ -49,7 +49,8 @@
 namespace kit::fakes {
 
 // FaultLog: what a layer saw and did, kept where the test can read it after the layer
-// (which the connection owns) is gone.
+// (which the connection owns) is gone. Several layers may write into one log; it sums
+// them, while each layer counts its own operations and offsets for its plan.
 struct FaultLog {
   std::size_t operations = 0;  // operations counted so far (see FaultPlan::fail_operation)
   std::size_t bytes_in = 0;    // bytes passed up
@@ -117,6 +118,9 @@ class FaultInjectingLayer : public ProtocolWrapper {
   FaultLog& log_;
   std::mt19937_64 pieces_rng_;
   std::size_t next_scripted_piece_ = 0;
+  std::size_t operations_ = 0;  // this layer's own counts (the log may sum several)
+  std::size_t bytes_in_ = 0;
+  std::size_t bytes_out_ = 0;
   std::deque<Piece> held_;
   std::size_t held_bytes_ = 0;
   DelayedCall flush_call_;

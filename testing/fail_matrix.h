@@ -41,6 +41,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <utility>
 
 #include "fakes/fault_injecting_layer.h"
 #include "fakes/fault_plan.h"
@@ -49,7 +50,8 @@
 namespace kit::testing {
 
 // FaultInjector: the faults of one run. Each wrap() puts a protocol under a
-// FaultInjectingLayer with the run's plan, all of them writing into one log.
+// FaultInjectingLayer with the run's plan, all of them writing into one log; each layer
+// counts its own operations and bytes, so wrapping both ends breaks each at the index.
 class FaultInjector {
  public:
   explicit FaultInjector(fakes::FaultPlan plan) : plan_(std::move(plan)) {}
