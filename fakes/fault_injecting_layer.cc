@@ -66,6 +66,7 @@ void FaultInjectingLayer::data_received(std::string_view data) {
   bytes_in_ += data.size();
   log_.bytes_in += data.size();
   ProtocolWrapper::data_received(data);
+  update_throttle(/*may_start=*/true);
 }
 
 void FaultInjectingLayer::read_connection_lost() {
@@ -176,6 +177,7 @@ void FaultInjectingLayer::flush_due() {
     lower().half_close();
   }
   update_own_pause();
+  update_throttle();
 }
 
 void FaultInjectingLayer::drop_held() {
@@ -217,10 +219,12 @@ bool FaultInjectingLayer::disconnecting() const {
 // ---- flow control: the producer above hears the transport below and the held bytes
 
 void FaultInjectingLayer::register_producer(Producer& producer) {
+  if (watching_) end_throttle();  // a producer replaces back-pressure (promise 9)
   paused_by_below_ = false;
   paused_by_self_ = false;
   ProtocolWrapper::register_producer(producer);
   update_own_pause();
+  update_throttle();
 }
 
 void FaultInjectingLayer::unregister_producer() {
@@ -230,10 +234,56 @@ void FaultInjectingLayer::unregister_producer() {
 }
 
 void FaultInjectingLayer::set_write_buffer_limits(std::size_t high, std::size_t low) {
-  ProtocolWrapper::set_write_buffer_limits(high, low);
+  ProtocolWrapper::set_write_buffer_limits(watching_ ? low : high, low);
   high_water_ = high;
   low_water_ = low;
   update_own_pause();
+}
+
+void FaultInjectingLayer::set_back_pressure(bool on) {
+  ProtocolWrapper::set_back_pressure(on);
+  back_pressure_ = on;
+  update_throttle();
+}
+
+void FaultInjectingLayer::pause_reading() {
+  reading_paused_ = true;
+  ProtocolWrapper::pause_reading();
+}
+
+void FaultInjectingLayer::resume_reading() {
+  reading_paused_ = false;
+  if (!throttled_) ProtocolWrapper::resume_reading();
+}
+
+// Only a data_received() starts the throttle (writes made elsewhere do not, promise 9);
+// draining, a producer registered or back-pressure turned off end it.
+void FaultInjectingLayer::update_throttle(bool may_start) {
+  if (lost_ || transport() == nullptr) return;
+  const bool applies = back_pressure_ && producer_above() == nullptr;
+  if (!throttled_) {
+    if (may_start && applies && held_bytes_ > 0 && write_buffer_size() > high_water_ &&
+        !disconnecting()) {
+      throttled_ = true;
+      if (!reading_paused_) ProtocolWrapper::pause_reading();
+      lower().set_write_buffer_limits(low_water_, low_water_);
+      watching_ = true;
+      lower().register_producer(watch_);
+    }
+    return;
+  }
+  if (!applies || write_buffer_size() <= low_water_) end_throttle();
+}
+
+void FaultInjectingLayer::end_throttle() {
+  if (!throttled_) return;
+  throttled_ = false;
+  if (watching_) {
+    watching_ = false;
+    lower().unregister_producer();
+    lower().set_write_buffer_limits(high_water_, low_water_);
+  }
+  if (!reading_paused_) ProtocolWrapper::resume_reading();
 }
 
 void FaultInjectingLayer::pause_above() { set_paused_above(true, paused_by_self_); }

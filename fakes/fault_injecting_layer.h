@@ -22,8 +22,10 @@
 //  - Delayed bytes count in write_buffer_size(); a producer registered above is paused
 //    while they and the transport's own buffer are above the high-water mark, and resumed
 //    at the low one. lose_connection() and half_close() wait for them (promise 2);
-//    abort_connection() drops them (promise 3). Back-pressure on reading (promise 9)
-//    sees only the transport's own buffer.
+//    abort_connection() drops them (promise 3). Back-pressure (promise 9) counts them
+//    too: with no producer registered, a data_received() that leaves them and the
+//    transport's buffer above the high-water mark stops reading (below, apart from the
+//    protocol's own pause_reading()) until the held bytes drain to the low one.
 //
 // Thread safety: the reactor's thread only.
 #ifndef KIT_FAKES_FAULT_INJECTING_LAYER_H_
@@ -84,6 +86,9 @@ class FaultInjectingLayer : public ProtocolWrapper {
   void register_producer(Producer& producer) override;
   void unregister_producer() override;
   void set_write_buffer_limits(std::size_t high, std::size_t low) override;
+  void set_back_pressure(bool on) override;
+  void pause_reading() override;
+  void resume_reading() override;
   bool disconnecting() const override;
 
  protected:
@@ -112,6 +117,23 @@ class FaultInjectingLayer : public ProtocolWrapper {
   // Producer above: paused while held bytes keep the buffer above the high-water mark.
   void update_own_pause();
   void set_paused_above(bool below, bool own);
+  // Back-pressure of the layer's own: reading stops while held bytes keep the buffer high.
+  void update_throttle(bool may_start = false);
+  void end_throttle();
+
+  // Watch: registered below while the layer throttles reading with no producer above, with
+  // the transport's marks at (low, low), so the transport's own buffer draining to the low
+  // mark calls back (resume_producing) and the throttle can end.
+  class Watch final : public Producer {
+   public:
+    explicit Watch(FaultInjectingLayer& layer) : layer_(layer) {}
+    void pause_producing() override {}
+    void resume_producing() override { layer_.update_throttle(); }
+    void stop_producing() override {}
+
+   private:
+    FaultInjectingLayer& layer_;
+  };
 
   FaultPlan plan_;
   FaultLog own_log_;
@@ -134,6 +156,11 @@ class FaultInjectingLayer : public ProtocolWrapper {
   std::size_t low_water_ = Transport::default_low_water;
   bool paused_by_below_ = false;
   bool paused_by_self_ = false;
+  bool back_pressure_ = true;
+  bool throttled_ = false;       // the layer stopped reading below for its held bytes
+  bool reading_paused_ = false;  // the protocol above paused reading
+  Watch watch_{*this};
+  bool watching_ = false;
 };
 
 }  // namespace kit::fakes

@@ -179,6 +179,36 @@ TEST_F(FaultInjectingLayerTest, PausesTheProducerAboveWhileDelayedBytesPassTheHi
   EXPECT_EQ(transport_.value(), "0123456789A");
 }
 
+TEST_F(FaultInjectingLayerTest, StopsReadingWhileAnAnswerIsHeldAboveTheHighWaterMark) {
+  connect({.delay = std::chrono::seconds(1)});
+  protocol_->on_data = [](ScriptedProtocol& p, std::string_view) {
+    p.transport()->write(std::string(20, 'x'));
+  };
+  StringTransport::drive([&] { protocol_->transport()->set_write_buffer_limits(10, 4); });
+  transport_.receive("a");
+  transport_.receive("b");
+  EXPECT_EQ(protocol_->received(), "a");              // the answer to "a" waits in the layer
+  context_.clock().advance(std::chrono::seconds(1));  // it goes; reading resumes
+  EXPECT_EQ(protocol_->received(), "ab");
+  EXPECT_EQ(transport_.value(), std::string(20, 'x'));
+  context_.clock().advance(std::chrono::seconds(1));
+  EXPECT_EQ(transport_.value(), std::string(40, 'x'));
+}
+
+TEST_F(FaultInjectingLayerTest, BackPressureOffReadsOnWhateverIsHeld) {
+  connect({.delay = std::chrono::seconds(1)});
+  protocol_->on_data = [](ScriptedProtocol& p, std::string_view) {
+    p.transport()->write(std::string(20, 'x'));
+  };
+  StringTransport::drive([&] {
+    protocol_->transport()->set_write_buffer_limits(10, 4);
+    protocol_->transport()->set_back_pressure(false);
+  });
+  transport_.receive("a");
+  transport_.receive("b");
+  EXPECT_EQ(protocol_->received(), "ab");
+}
+
 TEST_F(FaultInjectingLayerTest, CutInboundWithResetDeliversTheBytesBeforeTheOffsetOnly) {
   connect({.cut = FaultCut{.direction = FaultDirection::inbound, .offset = 7}});
   transport_.receive("abcd");
