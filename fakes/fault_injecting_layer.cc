@@ -18,6 +18,14 @@ FaultInjectingLayer::~FaultInjectingLayer() = default;
 
 // ---- faults
 
+namespace {
+
+std::string of_bytes(std::string_view what, std::size_t size) {
+  return std::string(what) + " of " + std::to_string(size) + (size == 1 ? " byte" : " bytes");
+}
+
+}  // namespace
+
 bool FaultInjectingLayer::fail_this_operation(std::string_view what) {
   const std::size_t index = ++operations_;
   ++log_.operations;
@@ -48,7 +56,7 @@ void FaultInjectingLayer::inject(std::string what, FaultEnding ending) {
 
 void FaultInjectingLayer::data_received(std::string_view data) {
   if (ending_ || lost_) return;
-  if (fail_this_operation("data_received of " + std::to_string(data.size()) + " bytes")) return;
+  if (fail_this_operation(of_bytes("data_received", data.size()))) return;
   if (plan_.cut && plan_.cut->direction == FaultDirection::inbound &&
       bytes_in_ + data.size() > plan_.cut->offset) {
     const std::string_view before = data.substr(0, plan_.cut->offset - bytes_in_);
@@ -89,7 +97,7 @@ void FaultInjectingLayer::connection_lost(const Failure& reason) {
 
 void FaultInjectingLayer::write(std::string_view data) {
   if (disconnecting() || write_shut_) return;
-  if (fail_this_operation("write of " + std::to_string(data.size()) + " bytes")) return;
+  if (fail_this_operation(of_bytes("write", data.size()))) return;
   send(data);
 }
 
@@ -97,7 +105,7 @@ void FaultInjectingLayer::write_sequence(std::span<const std::string_view> piece
   if (disconnecting() || write_shut_) return;
   std::size_t size = 0;
   for (std::string_view piece : pieces) size += piece.size();
-  if (fail_this_operation("write_sequence of " + std::to_string(size) + " bytes")) return;
+  if (fail_this_operation(of_bytes("write_sequence", size))) return;
   if (plan_.injects_nothing()) {
     ProtocolWrapper::write_sequence(pieces);  // as one call below, as the protocol made it
     bytes_out_ += size;
@@ -127,7 +135,9 @@ std::size_t FaultInjectingLayer::next_piece_size() {
     return std::max<std::size_t>(size, 1);
   }
   if (plan_.max_piece > 0) {
-    return std::uniform_int_distribution<std::size_t>(1, plan_.max_piece)(pieces_rng_);
+    // Not a std::uniform_int_distribution: its output differs between standard libraries,
+    // and a plan must cut the same pieces everywhere (mt19937_64's own output is fixed).
+    return 1 + static_cast<std::size_t>(pieces_rng_() % plan_.max_piece);
   }
   return static_cast<std::size_t>(-1);
 }

@@ -81,7 +81,7 @@ TEST(FailMatrix, NamesTheRunThatBreaksTheInvariantAsAPlanToPaste) {
               HasSubstr("the invariant failed on run 2, failing operation 2; reproduce with "
                         "kit::fakes::FaultPlan{.fail_operation = 2, .fail_ending = "
                         "kit::fakes::FaultEnding::close} (operation 2 (write of 1 "
-                        "bytes) failed: close): got only \"a\""));
+                        "byte) failed: close): got only \"a\""));
 }
 
 TEST(FailMatrix, CutsAtEveryByteOffsetOfTheChosenDirection) {

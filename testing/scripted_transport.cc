@@ -73,7 +73,7 @@ ScriptedTransport::ScriptedTransport(fakes::FakeContext& context) : context_(&co
 ScriptedTransport::~ScriptedTransport() {
   if (!ran_ && !steps_.empty()) {
     ADD_FAILURE() << "ScriptedTransport: destroyed with " << steps_.size()
-                  << " steps never played: run() was not called";
+                  << " step(s) never played: run() was not called";
   }
 }
 

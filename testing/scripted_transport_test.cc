@@ -218,7 +218,7 @@ TEST(ScriptedTransport, FailsWhenDestroyedWithAScriptNeverRun) {
     ScriptedTransport transport;
     transport.expect_write("HELLO\r\n");
   };
-  EXPECT_NONFATAL_FAILURE(play(), "destroyed with 1 steps never played: run() was not called");
+  EXPECT_NONFATAL_FAILURE(play(), "destroyed with 1 step(s) never played: run() was not called");
 }
 
 TEST(ScriptedTransport, ConnectionLostComesAfterTheMoveNotInsideTheCloseRequest) {
