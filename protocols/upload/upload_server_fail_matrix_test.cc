@@ -6,9 +6,12 @@
 //    it held before or a whole file as sent;
 //  - every file the client reports stored is in the store, whole;
 //  - the client's report comes (done() fires), and a run with no fault stores all three.
+// The same holds with the faults on the client's side of the connection, where the
+// client's body producer is paused and resumed through the fault layer.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -43,9 +46,10 @@ const std::map<std::string, std::string> kInitial = {{"old", "was here"}};
 class UploadServerFailMatrix : public ::testing::Test {
  protected:
   // scenario: one client session of kFiles against a fresh store, the server's connection
-  // under the run's faults, run until neither bytes nor the pool's work move.
-  testing::FailMatrixScenario scenario(std::size_t max_chunk) {
-    return [this, max_chunk](testing::FaultInjector& faults) {
+  // (or the client's) under the run's faults, run until neither bytes nor the pool's work
+  // move.
+  testing::FailMatrixScenario scenario(std::size_t max_chunk, bool wrap_client = false) {
+    return [this, max_chunk, wrap_client](testing::FaultInjector& faults) {
       store_.emplace();
       for (const auto& [path, content] : kInitial) store_->put(path, content);
       report_.reset();
@@ -57,13 +61,18 @@ class UploadServerFailMatrix : public ::testing::Test {
       UploadClient client(std::move(items));
       (void)client.done().add_callback([this](UploadReport r) { report_ = std::move(r); });
       UploadServer server(*store_, {});
-      auto layer = faults.wrap(server);
-      fakes::LoopbackPair pair(client, *layer,
+      auto layer = wrap_client ? faults.wrap(client) : faults.wrap(server);
+      fakes::LoopbackPair pair(wrap_client ? static_cast<Protocol&>(*layer) : client,
+                               wrap_client ? static_cast<Protocol&>(server) : *layer,
                                {.seed = 9, .max_chunk = max_chunk, .context = &context});
-      for (;;) {
+      // When nothing moves, time does: delayed writes, and the client's timeout if an
+      // answer never comes (bounded, in case a timer re-arms for ever).
+      for (std::size_t idle = 0; idle < 100'000;) {
         const std::size_t moved = pair.pump();
         const std::size_t ran = context.thread_pool().run_all();
-        if (moved == 0 && ran == 0) break;
+        if (moved != 0 || ran != 0) continue;
+        if (!context.clock().advance_to_next()) break;
+        ++idle;
       }
     };
   }
@@ -136,6 +145,32 @@ TEST_F(UploadServerFailMatrix, EveryFailedOperationLeavesNoPartialFile) {
       EXPECT_TRUE(testing::run_fail_matrix(scenario(max_chunk), invariant(),
                                            {.ending = ending, .bound = 2000}));
     }
+  }
+}
+
+TEST_F(UploadServerFailMatrix, TheClientsOwnConnectionBrokenAnywhereLeavesNoPartialFile) {
+  for (testing::FailMatrixMode mode :
+       {testing::FailMatrixMode::operation, testing::FailMatrixMode::outbound_byte,
+        testing::FailMatrixMode::inbound_byte}) {
+    for (fakes::FaultEnding ending : {fakes::FaultEnding::reset, fakes::FaultEnding::close}) {
+      EXPECT_TRUE(testing::run_fail_matrix(
+          scenario(/*max_chunk=*/2, /*wrap_client=*/true), invariant(),
+          {.mode = mode, .ending = ending, .bound = 2000, .base = {.max_piece = 50, .seed = 4}}));
+    }
+  }
+}
+
+// Delayed writes: the bytes of the faulted side wait in the fault layer and trickle out on
+// the clock (the client's timeout runs on the same clock); every cut still leaves no
+// partial file.
+TEST_F(UploadServerFailMatrix, ACutOfSlowWritesLeavesNoPartialFile) {
+  for (bool wrap_client : {true, false}) {
+    EXPECT_TRUE(testing::run_fail_matrix(
+        scenario(/*max_chunk=*/0, wrap_client), invariant(),
+        {.mode = wrap_client ? testing::FailMatrixMode::outbound_byte
+                             : testing::FailMatrixMode::inbound_byte,
+         .bound = 2000,
+         .base = {.max_piece = 64, .seed = 5, .delay = std::chrono::milliseconds(1)}}));
   }
 }
 
