@@ -6,8 +6,8 @@
 //    it held before or a whole file as sent;
 //  - every file the client reports stored is in the store, whole;
 //  - the client's report comes (done() fires), and a run with no fault stores all three.
-// The same holds with the faults on the client's side of the connection, where the
-// client's body producer is paused and resumed through the fault layer.
+// The same holds with the faults on the client's side of the connection (the client
+// registers its body producer through the fault layer), and with writes delayed.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
