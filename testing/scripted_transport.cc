@@ -248,8 +248,9 @@ void ScriptedTransport::schedule_settle() {
     fakes::settle_later(*this);
   } else if (fakes::FakeClock* clock = fakes::FakeClock::running()) {
     // From inside a timer: right after it returns, in the same advance.
-    if (!settle_call_.active())
+    if (!settle_call_.active()) {
       settle_call_ = clock->call_later(Duration::zero(), [this] { settle(); });
+    }
   } else if (!playing_) {
     settle();
   }
