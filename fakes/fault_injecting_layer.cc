@@ -42,7 +42,11 @@ void FaultInjectingLayer::inject(std::string what, FaultEnding ending) {
   hit_ = std::move(what);
   ending_ = ending;
   if (lost_) return;
-  if (ending == FaultEnding::reset) {
+  if (ending == FaultEnding::stall) {
+    drop_held();  // the connection stays up, silent: see FaultEnding
+    update_own_pause();
+    update_throttle();
+  } else if (ending == FaultEnding::reset) {
     drop_held();
     lower().abort_connection();
   } else if (held_.empty()) {
@@ -96,13 +100,13 @@ void FaultInjectingLayer::connection_lost(const Failure& reason) {
 // ---- from above
 
 void FaultInjectingLayer::write(std::string_view data) {
-  if (disconnecting() || write_shut_) return;
+  if (disconnecting() || write_shut_ || ending_) return;
   if (fail_this_operation(of_bytes("write", data.size()))) return;
   send(data);
 }
 
 void FaultInjectingLayer::write_sequence(std::span<const std::string_view> pieces) {
-  if (disconnecting() || write_shut_) return;
+  if (disconnecting() || write_shut_ || ending_) return;
   std::size_t size = 0;
   for (std::string_view piece : pieces) size += piece.size();
   if (fail_this_operation(of_bytes("write_sequence", size))) return;
@@ -223,7 +227,8 @@ void FaultInjectingLayer::half_close() {
 }
 
 bool FaultInjectingLayer::disconnecting() const {
-  return closing_ || ending_.has_value() || ProtocolWrapper::disconnecting();
+  const bool ended = ending_.has_value() && *ending_ != FaultEnding::stall;
+  return closing_ || ended || ProtocolWrapper::disconnecting();
 }
 
 // ---- flow control: the producer above hears the transport below and the held bytes

@@ -18,7 +18,9 @@
 //    reset, lose_connection() for a close), so connection_lost() comes later, from that
 //    transport, as promise 5 asks. A reset's reason is errc::connection_lost, with a
 //    message that says "fault injected" and what was hit. From the fault on, nothing more
-//    passes in either direction except, for a close, the bytes already written.
+//    passes in either direction except, for a close, the bytes already written. A stall
+//    ends nothing: the connection goes silent until the protocol (or the transport
+//    below) ends it.
 //  - Delayed bytes count in write_buffer_size(); a producer registered above is paused
 //    while they and the transport's own buffer are above the high-water mark, and resumed
 //    at the low one. lose_connection() and half_close() wait for them (promise 2);

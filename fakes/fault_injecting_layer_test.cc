@@ -284,6 +284,34 @@ TEST_F(FaultInjectingLayerTest, CutOutboundWithCloseStillSendsDelayedBytesFirst)
   EXPECT_FALSE(transport_.aborted());
 }
 
+TEST_F(FaultInjectingLayerTest, AStallGoesSilentUntilTheProtocolGivesUp) {
+  connect({.cut = FaultCut{
+               .direction = FaultDirection::inbound, .offset = 3, .ending = FaultEnding::stall}});
+  transport_.receive("abcdef");
+  transport_.receive("more");
+  write("unheard");
+  EXPECT_EQ(protocol_->received(), "abc");
+  EXPECT_EQ(transport_.value(), "");
+  EXPECT_TRUE(layer_->hit());
+  EXPECT_FALSE(layer_->disconnecting());  // nothing says the connection is gone
+  EXPECT_TRUE(transport_.connected());
+  request(&Transport::lose_connection);  // the protocol's own timeout, say
+  ASSERT_TRUE(protocol_->history().lost.has_value());
+  EXPECT_TRUE(protocol_->history().lost->is(errc::connection_done));
+  EXPECT_THAT(log_.hits, ElementsAre("cut inbound at byte 3: stall"));
+}
+
+TEST_F(FaultInjectingLayerTest, AStallLosesWhatADelayStillHeld) {
+  connect(
+      {.delay = std::chrono::seconds(1), .fail_operation = 2, .fail_ending = FaultEnding::stall});
+  write("held");
+  transport_.receive("x");  // operation 2: stalls
+  context_.clock().advance(std::chrono::seconds(5));
+  EXPECT_EQ(transport_.value(), "");
+  EXPECT_EQ(layer_->write_buffer_size(), 0u);
+  EXPECT_TRUE(transport_.connected());
+}
+
 TEST_F(FaultInjectingLayerTest, FailsTheNthOperationCountingWritesAndDeliveries) {
   connect({.fail_operation = 3});
   transport_.receive("one");    // 1

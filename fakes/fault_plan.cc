@@ -14,7 +14,15 @@ std::string_view to_string(FaultDirection direction) noexcept {
 }
 
 std::string_view to_string(FaultEnding ending) noexcept {
-  return ending == FaultEnding::reset ? "reset" : "close";
+  switch (ending) {
+    case FaultEnding::reset:
+      return "reset";
+    case FaultEnding::close:
+      return "close";
+    case FaultEnding::stall:
+      return "stall";
+  }
+  return "?";
 }
 
 std::string to_string(const FaultPlan& plan) {

@@ -37,7 +37,11 @@ enum class FaultDirection { inbound, outbound };
 // errc::connection_lost, as after a TCP reset. close: cleanly -- nothing more passes in
 // the faulted direction, what was already written is sent, and the connection closes
 // (lose_connection() below; the protocol hears what that gives, errc::connection_done).
-enum class FaultEnding { reset, close };
+// stall: the connection goes silent, as in a network partition -- nothing more passes
+// either way (bytes still held by a delay are lost), and no end is signalled, so only the
+// protocol's own timeouts notice; a close or abort the protocol asks for still goes
+// through, and so does an end that comes from the transport below.
+enum class FaultEnding { reset, close, stall };
 
 // FaultCut: the connection ends once `offset` bytes have passed in `direction`: those
 // bytes pass, the byte at `offset` and everything after it does not. A stream of exactly

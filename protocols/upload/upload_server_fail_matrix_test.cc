@@ -1,7 +1,7 @@
 // UploadServer under the fail matrix (testing/fail_matrix.h): an UploadClient sends three
 // files to an UploadServer over the loopback pair, and the server's connection is cut at
-// every byte it receives, at every byte it sends, and failed at every operation, by reset
-// and by close. Whatever breaks:
+// every byte it receives, at every byte it sends, and failed at every operation, by reset,
+// by close, and by going silent. Whatever breaks:
 //  - the MemoryUploadStore holds no partial file and no temporary: every path holds what
 //    it held before or a whole file as sent;
 //  - every file the client reports stored is in the store, whole;
@@ -157,6 +157,19 @@ TEST_F(UploadServerFailMatrix, TheClientsOwnConnectionBrokenAnywhereLeavesNoPart
           scenario(/*max_chunk=*/2, /*wrap_client=*/true), invariant(),
           {.mode = mode, .ending = ending, .bound = 2000, .base = {.max_piece = 50, .seed = 4}}));
     }
+  }
+}
+
+// A connection that goes silent at any byte, either way: the client's timeout (30 s on
+// the fake clock) ends the session, and the store holds no partial file.
+TEST_F(UploadServerFailMatrix, AConnectionThatGoesSilentAtAnyByteLeavesNoPartialFile) {
+  for (testing::FailMatrixMode mode :
+       {testing::FailMatrixMode::inbound_byte, testing::FailMatrixMode::outbound_byte}) {
+    const AssertionResult result = testing::run_fail_matrix(
+        scenario(/*max_chunk=*/0), invariant(),
+        {.mode = mode, .ending = fakes::FaultEnding::stall, .bound = 2000});
+    EXPECT_TRUE(result);
+    EXPECT_THAT(result.message(), HasSubstr("completed with no fault hit"));
   }
 }
 
