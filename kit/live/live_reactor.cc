@@ -5,6 +5,7 @@
 #include <asio/post.hpp>
 #include <chrono>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -15,6 +16,8 @@
 #include "kit/live/socket_port.h"
 #include "kit/live/socket_transport.h"
 #include "kit/log.h"
+#include "kit/tls/tls_client_factory.h"
+#include "kit/tls/tls_context.h"
 
 namespace kit::live {
 namespace {
@@ -363,12 +366,22 @@ std::unique_ptr<ListeningPort> LiveReactor::listen(const Endpoint& endpoint, Fac
 }
 
 std::shared_ptr<Connector> LiveReactor::connect(const Endpoint& endpoint, ClientFactory& factory) {
+  std::unique_ptr<ClientFactory> layer;
   if (endpoint.kind == Endpoint::Kind::ssl) {
-    throw FailureError(Failure(std::make_error_code(std::errc::protocol_not_supported),
-                               "cannot connect to ssl:" + endpoint.host + ":" +
-                                   std::to_string(endpoint.port) + ": TLS is not supported yet"));
+    // Verified against caCerts, or else the system's CA store, for the endpoint's host.
+    std::optional<tls::TlsContext> context;
+    try {
+      tls::TlsClientOptions options;
+      if (!endpoint.ca_certs.empty()) options.ca_files = {endpoint.ca_certs};
+      context.emplace(tls::TlsContext::client(options));
+    } catch (const tls::TlsContextError& e) {
+      throw FailureError(Failure(std::make_error_code(std::errc::invalid_argument),
+                                 "cannot connect to ssl:" + endpoint.host + ":" +
+                                     std::to_string(endpoint.port) + ": " + e.what()));
+    }
+    layer = std::make_unique<tls::TlsClientFactory>(factory, std::move(*context), endpoint.host);
   }
-  auto connector = std::make_shared<SocketConnector>(*impl_, endpoint, factory);
+  auto connector = std::make_shared<SocketConnector>(*impl_, endpoint, factory, std::move(layer));
   connector->connect();
   return connector;
 }

@@ -21,8 +21,11 @@ std::string seconds_text(Duration duration) {
 }  // namespace
 
 SocketConnector::SocketConnector(LiveReactor::Impl& reactor, Endpoint destination,
-                                 ClientFactory& factory)
-    : reactor_(&reactor), destination_(std::move(destination)), factory_(factory) {}
+                                 ClientFactory& factory, std::unique_ptr<ClientFactory> layer)
+    : reactor_(&reactor),
+      destination_(std::move(destination)),
+      layer_(std::move(layer)),
+      factory_(layer_ ? *layer_ : factory) {}
 
 // The reactor holds the connector while it connects or is connected, so this runs only
 // once it is idle (or detached).
@@ -31,7 +34,8 @@ SocketConnector::~SocketConnector() = default;
 std::string SocketConnector::describe() const {
   if (destination_.kind == Endpoint::Kind::unix_socket) return "unix:" + destination_.path;
   const bool v6 = destination_.host.find(':') != std::string::npos;
-  return "tcp:" + (v6 ? "[" + destination_.host + "]" : destination_.host) + ":" +
+  const char* scheme = destination_.kind == Endpoint::Kind::ssl ? "ssl:" : "tcp:";
+  return scheme + (v6 ? "[" + destination_.host + "]" : destination_.host) + ":" +
          std::to_string(destination_.port);
 }
 

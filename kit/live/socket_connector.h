@@ -36,7 +36,10 @@ class SocketTransport;
 class SocketConnector final : public Connector,
                               public std::enable_shared_from_this<SocketConnector> {
  public:
-  SocketConnector(LiveReactor::Impl& reactor, Endpoint destination, ClientFactory& factory);
+  // `layer`, when given, stands between the connector and `factory` and is owned by the
+  // connector: the TLS client layer of an ssl: endpoint (it forwards to `factory`).
+  SocketConnector(LiveReactor::Impl& reactor, Endpoint destination, ClientFactory& factory,
+                  std::unique_ptr<ClientFactory> layer = nullptr);
   ~SocketConnector() override;
   SocketConnector(const SocketConnector&) = delete;
   SocketConnector& operator=(const SocketConnector&) = delete;
@@ -64,11 +67,13 @@ class SocketConnector final : public Connector,
   void on_connected(std::uint64_t attempt, const std::error_code& error);
   void fail(const Failure& reason);
   void drop_attempt() noexcept;
-  // Where this connector goes, for messages: "tcp:example.com:80", "unix:/run/x.sock".
+  // Where this connector goes, for messages: "tcp:example.com:80", "ssl:[::1]:443",
+  // "unix:/run/x.sock".
   std::string describe() const;
 
   LiveReactor::Impl* reactor_;
   Endpoint destination_;
+  std::unique_ptr<ClientFactory> layer_;  // before factory_, which may refer to it
   ClientFactory& factory_;
   State state_ = State::disconnected;
   // Counts attempts, so a handler of an abandoned one knows to do nothing.

@@ -208,16 +208,17 @@ TEST_F(SocketConnectorTest, ConnectingToAMissingUnixSocketFails) {
       << client.failures[0].what();
 }
 
-TEST_F(SocketConnectorTest, ConnectWhileConnectingIsAnErrorAndTlsIsNotSupportedYet) {
+TEST_F(SocketConnectorTest, ConnectWhileConnectingIsAnErrorAndABadCaFileIsNamed) {
   const int port = black_hole();
   auto connector = reactor.connect("tcp:127.0.0.1:" + std::to_string(port), client);
   EXPECT_THROW(connector->connect(), std::logic_error);
   connector->stop_connecting();
   try {
-    reactor.connect("ssl:127.0.0.1:443", client);
-    FAIL() << "connected over TLS";
+    reactor.connect("ssl:127.0.0.1:443:caCerts=/nonexistent/ca.pem", client);
+    FAIL() << "connected with a CA file that does not exist";
   } catch (const FailureError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("TLS is not supported yet"));
+    EXPECT_THAT(e.what(), HasSubstr("cannot connect to ssl:127.0.0.1:443"));
+    EXPECT_THAT(e.what(), HasSubstr("/nonexistent/ca.pem"));
   }
 }
 

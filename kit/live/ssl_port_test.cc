@@ -119,6 +119,42 @@ TEST_F(SslPortTest, ClientRefusesTheWrongHostsCertificateLive) {
   EXPECT_EQ(client.lost->message(), "certificate verify failed: hostname mismatch");
 }
 
+// The ssl: client endpoint: the reactor puts the client's protocol behind a verifying TLS
+// layer for the endpoint's host, trusting caCerts.
+TEST_F(SslPortTest, SslClientEndpointVerifiesAgainstCaCertsAndTalksTls) {
+  auto port = reactor.listen(ssl_endpoint(), echo);
+  App client;
+  client.on_made = [](App& a) { a.transport()->write("ping through ssl:"); };
+  client.on_data = [](App& a) {
+    if (a.received == "ping through ssl:") a.transport()->lose_connection();
+  };
+  FunctionClientFactory factory(
+      [&](const Address&) { return std::make_unique<testing::RelayProtocol>(client); });
+  auto connector = reactor.connect(
+      "ssl:localhost:" + std::to_string(port->address().port()) + ":caCerts=" + pki().ca, factory);
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return client.lost.has_value(); }, "the client's close"));
+  EXPECT_EQ(client.received, "ping through ssl:");
+  EXPECT_TRUE(client.lost->is(errc::connection_done)) << client.lost->what();
+}
+
+TEST_F(SslPortTest, SslClientEndpointRefusesAServerItsCaDidNotSign) {
+  auto port = reactor.listen(ssl_endpoint(), echo);
+  App client;
+  std::optional<Failure> lost;
+  FunctionClientFactory factory(
+      [&](const Address&) { return std::make_unique<testing::RelayProtocol>(client); });
+  factory.on_lost = [&](Connector&, const Failure& reason) { lost.emplace(reason); };
+  // No caCerts: the system's store, which has never heard of the test's CA.
+  auto connector =
+      reactor.connect("ssl:localhost:" + std::to_string(port->address().port()), factory);
+  ASSERT_TRUE(wait_for(
+      reactor, [&] { return lost.has_value(); }, "the client's failure"));
+  ASSERT_TRUE(client.lost.has_value());
+  EXPECT_TRUE(client.lost->is(tls::errc::certificate_verify_failed)) << client.lost->what();
+  EXPECT_EQ(client.received, "");
+}
+
 TEST_F(SslPortTest, MissingCertificateFailsTheListenWithTheReason) {
   try {
     auto port = reactor.listen(
