@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -179,6 +180,8 @@ TEST(TranscriptReader, RefusesWhatIsNotAJsonObject) {
   EXPECT_THAT(error_on("[1,2]").what(), HasSubstr("must start with '{'"));
   EXPECT_THAT(error_on("{\"type\":\"now\",").what(), HasSubstr("not JSON (at byte"));
   EXPECT_THAT(error_on("{\"type\":\"now\"} {}").what(), HasSubstr("not JSON"));
+  EXPECT_THAT(error_on("{\"type\":\"now\",\"session\":1,\"t\":1E999999}").what(),
+              HasSubstr("not JSON: number overflow"));
   EXPECT_THAT(error_on("{\"session\":1}").what(), HasSubstr("an object without a \"type\""));
   EXPECT_THAT(error_on("{\"type\":3}").what(), HasSubstr("an object without a \"type\""));
 }
@@ -362,6 +365,27 @@ TEST(TranscriptReader, ReadsAFile) {
   reader.next();
   EXPECT_EQ(reader.next(), Event(SessionEnd{1, 0ns}));
   EXPECT_EQ(reader.next(), std::nullopt);
+  EXPECT_THAT(reader.open_sessions(), IsEmpty());
+}
+
+// FORMAT.md's first example is a transcript that reads, so the description cannot drift
+// from the code.
+TEST(TranscriptReader, ReadsTheExampleInFormatMd) {
+  std::ifstream doc("testing/transcript/FORMAT.md");
+  ASSERT_TRUE(doc) << "FORMAT.md is not in the test's runfiles";
+  const std::string text(std::istreambuf_iterator<char>(doc), {});
+  const std::size_t begin = text.find("```\n");
+  ASSERT_NE(begin, std::string::npos);
+  const std::size_t end = text.find("```", begin + 4);
+  ASSERT_NE(end, std::string::npos);
+  std::istringstream in(text.substr(begin + 4, end - begin - 4));
+  TranscriptReader reader(in);
+  EXPECT_EQ(reader.header().meta.at("recorded_by"), "protokit record");
+  std::vector<Event> events;
+  reader.for_each([&](const Event& e) { events.push_back(e); });
+  ASSERT_EQ(events.size(), 9u);
+  EXPECT_EQ(std::get<RandomDraw>(events[1]).bytes.size(), 16u);
+  EXPECT_EQ(events[4], Event(Data{1, 1300000ns, Side::peer, "hello"}));
   EXPECT_THAT(reader.open_sessions(), IsEmpty());
 }
 

@@ -270,6 +270,11 @@ std::pair<json, std::string> parse_object(std::string_view text, std::size_t lin
     const std::size_t colon = what.find(": ", what.find("column"));
     fail(line, "not JSON (at byte " + std::to_string(e.byte) +
                    "): " + (colon == std::string::npos ? what : what.substr(colon + 2)));
+  } catch (const json::exception& e) {
+    // A number too large for any JSON number type (out_of_range.406), and the like.
+    std::string what = e.what();
+    const std::size_t bracket = what.find("] ");
+    fail(line, "not JSON: " + (bracket == std::string::npos ? what : what.substr(bracket + 2)));
   }
   if (!object.is_object()) fail(line, "not a JSON object");
   const auto type = object.find("type");
