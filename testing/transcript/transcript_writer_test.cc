@@ -42,6 +42,23 @@ TEST(TranscriptWriter, StartsWithTheHeader) {
   EXPECT_EQ(writer.lines(), 1u);
 }
 
+// The form docs/testing.md shows: designated initializers, fields left out take defaults.
+TEST(TranscriptWriter, TakesEventsWithDesignatedInitializers) {
+  std::ostringstream out;
+  TranscriptWriter writer(out);
+  writer.write(
+      SessionStart{.session = 1, .host = "tcp:127.0.0.1:8000", .peer = "tcp:127.0.0.1:5000"});
+  writer.write(Data{.session = 1, .t = 1ms, .from = Side::peer, .bytes = "hi\r\n"});
+  writer.write(SessionEnd{.session = 1, .t = 2ms});
+  EXPECT_EQ(out.str(), std::string(header_line) +
+                           "{\"type\":\"session\",\"session\":1,\"start\":0,\"role\":\"server\","
+                           "\"host\":\"tcp:127.0.0.1:8000\",\"peer\":\"tcp:127.0.0.1:5000\"}\n"
+                           "{\"type\":\"data\",\"session\":1,\"t\":1000000,\"from\":\"peer\","
+                           "\"text\":\"hi\\r\\n\"}\n"
+                           "{\"type\":\"end\",\"session\":1,\"t\":2000000}\n");
+  EXPECT_TRUE(writer.open_sessions().empty());
+}
+
 TEST(TranscriptWriter, WritesTheHeaderMetaSorted) {
   std::ostringstream out;
   TranscriptWriter writer(out, {.meta = {{"z", "last"}, {"a", "first"}}});
