@@ -189,6 +189,12 @@ TEST(TranscriptReader, RefusesWhatIsNotAJsonObject) {
 TEST(TranscriptReader, RefusesAnUnknownEventType) {
   EXPECT_THAT(error_on("{\"type\":\"datagram\",\"session\":1,\"t\":0}").what(),
               HasSubstr("unknown event type \"datagram\""));
+  // What the input said is shown escaped and cut short.
+  const TranscriptError long_type =
+      error_on("{\"type\":\"\\u0007" + std::string(1000, 'x') + "\",\"session\":1,\"t\":0}");
+  EXPECT_THAT(long_type.what(), HasSubstr("unknown event type \"\\u0007xxx"));
+  EXPECT_THAT(long_type.what(), HasSubstr("xxx\"... (known:"));
+  EXPECT_LT(std::string(long_type.what()).size(), 200u);
 }
 
 TEST(TranscriptReader, RefusesMissingFields) {

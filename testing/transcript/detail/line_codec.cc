@@ -113,6 +113,23 @@ void open_event(std::string_view type, SessionId session, Duration t, std::strin
   append_integer("t", t.count(), out);
 }
 
+// What the input said, for an error message: quoted, escaped, and cut to a readable length,
+// so a message never carries a megabyte of junk or a control character.
+std::string shown(const std::string& text) {
+  constexpr std::size_t most = 40;
+  std::string out;
+  quote(std::string_view(text).substr(0, most), out);
+  if (text.size() > most) out += "...";
+  return out;
+}
+
+std::string shown_json(const nlohmann::json& value) {
+  if (value.is_string()) return shown(value.get_ref<const std::string&>());
+  std::string text = value.dump();
+  if (text.size() > 40) text = text.substr(0, 40) + "...";
+  return text;
+}
+
 [[noreturn]] void fail(std::size_t line, const std::string& message) {
   throw TranscriptError(line, message);
 }
@@ -207,7 +224,7 @@ class Fields {
                                 : ", ") +
                   ("\"" + std::string(names[i]) + "\"");
     }
-    fail(line_, "\"" + key + "\" is " + value.dump() + ", not " + expected);
+    fail(line_, "\"" + key + "\" is " + shown_json(value) + ", not " + expected);
   }
 
   // The bytes of "text" or "base64" (exactly one of them).
@@ -241,8 +258,8 @@ class Fields {
     if (ignore_unknown_keys) return;
     for (const auto& [key, value] : object_.items()) {
       if (!seen_.count(key)) {
-        fail(line_, "a \"" + type_ + "\" line with an unknown key \"" + key +
-                        "\" (this reader knows version " + std::to_string(format_major) + "." +
+        fail(line_, "a \"" + type_ + "\" line with an unknown key " + shown(key) +
+                        " (this reader knows version " + std::to_string(format_major) + "." +
                         std::to_string(format_minor) + ")");
       }
     }
@@ -350,12 +367,12 @@ Header decode_header(std::string_view text, std::size_t line) {
       std::to_string(format_major) + "." + std::to_string(format_minor) + "\"}";
   if (text.empty() || text.front() != '{') fail(line, "not a transcript: " + expected);
   auto [object, type] = parse_object(text, line);
-  if (type != "transcript") fail(line, "a \"" + type + "\" line first: " + expected);
+  if (type != "transcript") fail(line, "a " + shown(type) + " line first: " + expected);
   Fields fields(std::move(object), line, type);
   const json& version = fields.require("version");
   const auto parsed =
       version.is_string() ? parse_version(version.get<std::string>()) : std::nullopt;
-  if (!parsed) fail(line, "\"version\" is " + version.dump() + ", not \"MAJOR.MINOR\"");
+  if (!parsed) fail(line, "\"version\" is " + shown_json(version) + ", not \"MAJOR.MINOR\"");
   if (parsed->first != format_major) {
     fail(line, "transcript version " + version.get<std::string>() +
                    " is not supported (this reader reads version " + std::to_string(format_major) +
@@ -413,7 +430,7 @@ Event decode_event(std::string_view text, std::size_t line, bool ignore_unknown_
     fail(line, "a second header (\"type\":\"transcript\" is only the first line)");
   } else {
     fail(line,
-         "unknown event type \"" + type + "\" (known: session, data, close, now, random, end)");
+         "unknown event type " + shown(type) + " (known: session, data, close, now, random, end)");
   }
   fields.finish(ignore_unknown_keys);
   return event;
