@@ -1,6 +1,7 @@
 // Properties of the writer and reader together: any well-formed set of sessions (binary
 // and empty chunks, several sessions interleaved, every close kind, clock reads and random
-// draws) round-trips exactly, and what the writer writes is printable ASCII lines.
+// draws) round-trips exactly, what the writer writes is printable ASCII lines, and a file
+// cut short reads up to the cut.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "testing/transcript/transcript_error.h"
 #include "testing/transcript/transcript_gen.h"
 #include "testing/transcript/transcript_reader.h"
 #include "testing/transcript/transcript_writer.h"
@@ -64,6 +66,37 @@ RC_GTEST_PROP(TranscriptRoundTrip, WritesOnlyPrintableAsciiLines, ()) {
     }
   }
   RC_ASSERT(newlines == events.size() + 1);
+}
+
+// What a recorder stopped at any moment leaves: cut after any whole line, the file reads as
+// the events written so far; cut inside a line, it reads up to that line, which is
+// refused as cut short.
+RC_GTEST_PROP(TranscriptRoundTrip, AFileCutShortReadsUpToTheCut, ()) {
+  const std::vector<Event> events = *gen::sessions();
+  std::ostringstream file;
+  TranscriptWriter writer(file);
+  for (const Event& event : events) writer.write(event);
+  const std::string text = file.str();
+  const std::size_t cut = *rc::gen::inRange<std::size_t>(0, text.size() + 1);
+  std::size_t whole_lines = 0;
+  for (std::size_t i = 0; i < cut; ++i) whole_lines += text[i] == '\n';
+  const bool mid_line = cut > 0 && text[cut - 1] != '\n';
+
+  std::istringstream in(text.substr(0, cut));
+  std::vector<Event> read;
+  try {
+    TranscriptReader reader(in);
+    reader.for_each([&](const Event& e) { read.push_back(e); });
+    RC_ASSERT(!mid_line);
+    RC_ASSERT(whole_lines >= 1);
+  } catch (const TranscriptError& e) {
+    // Nothing at all (cut at 0) is an empty file; else the cut line is the one refused.
+    RC_ASSERT(cut == 0 || mid_line);
+    RC_ASSERT(e.line() == whole_lines + 1);
+    RC_ASSERT(cut == 0 || std::string(e.what()).find("no newline") != std::string::npos);
+  }
+  const std::size_t kept = whole_lines == 0 ? 0 : whole_lines - 1;
+  RC_ASSERT(read == std::vector<Event>(events.begin(), events.begin() + kept));
 }
 
 }  // namespace
