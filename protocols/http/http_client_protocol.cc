@@ -97,10 +97,10 @@ HttpClientProtocol::HttpClientProtocol(ClientOptions options)
     : options_(options), parser_(*this, options.limits) {}
 
 HttpClientProtocol::~HttpClientProtocol() {
-  // Destroyed while a request is in flight (not after connection_lost(), which ends it):
-  // end it rather than leave a body pointing at a protocol that is gone.
-  if (in_flight_)
-    fail_in_flight(Failure(errc::connection_aborted, "the HTTP client was destroyed"));
+  // Destroyed with a request in flight (never after connection_lost(), which ends it):
+  // the caller's objects may be gone already, so nobody is called back; the body only
+  // forgets this source.
+  if (in_flight_ && in_flight_->body) in_flight_->body->detach_source();
 }
 
 // ---- requests

@@ -830,3 +830,50 @@ TEST_F(HttpClientTest, NoCallbackAfterTheEnd) {
 
 }  // namespace
 }  // namespace kit::http
+
+namespace kit::http {
+namespace {
+
+// Found by the fuzz target: a transport that closes at once (no clock set) while the
+// consumer stops the body from inside its data_received().
+TEST(HttpClientEdge, StopOnATransportThatClosesAtOnceStillEndsTheBodyLater) {
+  fakes::FakeContext context(3);
+  fakes::StringTransport transport;
+  transport.set_context(context);  // but no set_clock(): requests complete at once
+  HttpClientProtocol client;
+  transport.connect(client);
+  auto d = client.request(get());
+  transport.receive("HTTP/1.1 200 OK\r\n\r\nbody bytes");
+  kit::testing::ScriptedProtocol consumer;
+  consumer.on_data = [](kit::testing::ScriptedProtocol& p, std::string_view) {
+    p.transport()->lose_connection();
+  };
+  success_result_of(d).deliver_body(consumer);
+  EXPECT_FALSE(transport.connected());
+  EXPECT_THAT(consumer.events(), ElementsAre("made", "data:body bytes"));
+  context.clock().advance(0s);
+  ASSERT_TRUE(consumer.history().has_lost());
+  EXPECT_TRUE(consumer.history().lost->is(errc::cancelled));
+}
+
+// Found by the fuzz target: the client destroyed while connected, after its consumer.
+TEST(HttpClientEdge, DestroyedInFlightCallsNobodyBack) {
+  fakes::FakeContext context(4);
+  auto transport = std::make_unique<fakes::StringTransport>();
+  transport->set_context(context);
+  auto client = std::make_unique<HttpClientProtocol>();
+  transport->connect(*client);
+  auto d = client->request(get());
+  transport->receive("HTTP/1.1 200 OK\r\n\r\nbody");
+  {
+    kit::testing::ScriptedProtocol consumer;
+    success_result_of(d).deliver_body(consumer);
+    EXPECT_THAT(consumer.events(), ElementsAre("made", "data:body"));
+  }
+  client.reset();  // would call the destroyed consumer if it ended the body
+  transport.reset();
+  context.clock().advance(1s);
+}
+
+}  // namespace
+}  // namespace kit::http

@@ -50,11 +50,22 @@ void ResponseBody::finish(Failure reason) {
   source_ = nullptr;
   if (stopped_) {
     end_ = Failure(errc::cancelled, "the response body was stopped");
-    if (consumer_ != nullptr && !flushing_) deliver_end();
+    if (consumer_ == nullptr) return;
+    if (!flushing_) {
+      deliver_end();
+    } else {
+      // Inside the consumer's own call (a transport that closes at once): later.
+      end_call_ = context_.clock().call_later(Duration::zero(), [this] { deliver_end(); });
+    }
     return;
   }
   end_ = std::move(reason);
   flush();
+}
+
+void ResponseBody::detach_source() noexcept {
+  source_ = nullptr;
+  auto keep = std::move(self_);  // may be the last reference: released on return
 }
 
 bool ResponseBody::wants_data() const noexcept {

@@ -81,6 +81,10 @@ class ResponseBody : public std::enable_shared_from_this<ResponseBody> {
   // finish: the body ended for `reason` (connection_done when complete); the source is
   // forgotten. Later calls do nothing.
   void finish(Failure reason);
+  // detach_source: the source is going away without finishing the body (its protocol
+  // destroyed while connected): nothing more will come, and the body stops keeping
+  // itself alive for its consumer.
+  void detach_source() noexcept;
   // wants_data: a consumer is attached, has not paused and nothing is held for it.
   bool wants_data() const noexcept;
   bool finished() const noexcept { return end_.has_value(); }
