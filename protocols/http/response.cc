@@ -26,6 +26,7 @@ ResponseBody::ResponseBody(Context& context, Address peer, Address host, BodySou
 ResponseBody::~ResponseBody() = default;
 
 void ResponseBody::push(std::string_view data) {
+  auto guard = shared_from_this();  // a consumer callback may drop the last other owner
   if (end_ || stopped_ || data.empty()) return;
   if (consumer_ != nullptr && !paused_ && !flushing_ && held_.empty()) {
     // The usual path: straight from the connection's read to the consumer, no copy.
@@ -46,6 +47,7 @@ void ResponseBody::add_trailer(std::string_view name, std::string_view value) {
 }
 
 void ResponseBody::finish(Failure reason) {
+  auto guard = shared_from_this();  // a consumer callback may drop the last other owner
   if (end_) return;
   source_ = nullptr;
   if (stopped_) {
@@ -55,7 +57,7 @@ void ResponseBody::finish(Failure reason) {
       deliver_end();
     } else {
       // Inside the consumer's own call (a transport that closes at once): later.
-      end_call_ = context_.clock().call_later(Duration::zero(), [this] { deliver_end(); });
+      end_later();
     }
     return;
   }
@@ -73,6 +75,7 @@ bool ResponseBody::wants_data() const noexcept {
 }
 
 void ResponseBody::deliver(Protocol& consumer) {
+  auto guard = shared_from_this();  // a consumer callback may drop the last other owner
   if (consumer_ != nullptr) throw std::logic_error("deliver_body: the body was already delivered");
   consumer_ = &consumer;
   self_ = shared_from_this();
@@ -85,6 +88,7 @@ void ResponseBody::deliver(Protocol& consumer) {
 }
 
 void ResponseBody::stop() {
+  auto guard = shared_from_this();  // a consumer callback may drop the last other owner
   if (stopped_ || end_delivered_ || consumer_ == nullptr) return;
   stopped_ = true;
   held_.clear();
@@ -95,10 +99,11 @@ void ResponseBody::stop() {
   }
   // The body had already ended on the wire: say so later, never inside the request.
   end_ = Failure(errc::cancelled, "the response body was stopped");
-  end_call_ = context_.clock().call_later(Duration::zero(), [this] { deliver_end(); });
+  end_later();
 }
 
 void ResponseBody::set_paused(bool paused) {
+  auto guard = shared_from_this();  // a consumer callback may drop the last other owner
   if (paused_ == paused) return;
   paused_ = paused;
   if (!paused_) flush();
@@ -124,10 +129,18 @@ void ResponseBody::deliver_end() {
   if (end_delivered_ || consumer_ == nullptr) return;
   end_delivered_ = true;
   held_.clear();
-  end_call_.cancel();
   Protocol* consumer = consumer_;
-  auto keep = std::move(self_);  // may be the last reference: released after the call
   consumer->connection_lost(*end_);
+  self_.reset();  // the caller's guard keeps this alive until it returns
+}
+
+void ResponseBody::end_later() {
+  context_.clock()
+      .call_later(Duration::zero(),
+                  [weak = weak_from_this()] {
+                    if (auto self = weak.lock()) self->deliver_end();
+                  })
+      .detach();
 }
 
 void ResponseBody::demand_changed() {

@@ -47,7 +47,6 @@
 
 #include "kit/address.h"
 #include "kit/context.h"
-#include "kit/delayed_call.h"
 #include "kit/failure.h"
 #include "kit/protocol.h"
 #include "kit/transport.h"
@@ -125,6 +124,8 @@ class ResponseBody : public std::enable_shared_from_this<ResponseBody> {
   // flush: hands held bytes, then the end, to the consumer while it is not paused.
   void flush();
   void deliver_end();
+  // end_later: deliver_end() on the clock's next turn (never inside the consumer's call).
+  void end_later();
   void demand_changed();
 
   Context& context_;
@@ -140,7 +141,6 @@ class ResponseBody : public std::enable_shared_from_this<ResponseBody> {
   bool stopped_ = false;
   bool flushing_ = false;
   bool end_delivered_ = false;
-  DelayedCall end_call_;
   // Keeps the body alive while a consumer is attached and has not heard the end, even
   // when every Response copy is gone.
   std::shared_ptr<ResponseBody> self_;
