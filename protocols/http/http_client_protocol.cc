@@ -14,6 +14,29 @@ Failure misuse(const std::string& message) {
   return Failure(make_error_code(ParseErrorKind::caller_misuse), message);
 }
 
+// says_close: a Connection field lists "close" (RFC 9112 9.6: then neither side reuses
+// the connection).
+bool says_close(const std::vector<Field>& fields) {
+  for (const Field& field : fields) {
+    if (!iequals_ascii(field.name, "Connection")) continue;
+    std::string_view rest = field.value;
+    while (!rest.empty()) {
+      const std::size_t comma = rest.find(',');
+      std::string_view option = rest.substr(0, comma);
+      while (!option.empty() && (option.front() == ' ' || option.front() == '\t')) {
+        option.remove_prefix(1);
+      }
+      while (!option.empty() && (option.back() == ' ' || option.back() == '\t')) {
+        option.remove_suffix(1);
+      }
+      if (iequals_ascii(option, "close")) return true;
+      if (comma == std::string_view::npos) break;
+      rest.remove_prefix(comma + 1);
+    }
+  }
+  return false;
+}
+
 std::string seconds_text(Duration d) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
   if (ms % 1000 == 0) return std::to_string(ms / 1000) + " s";
@@ -49,6 +72,7 @@ struct HttpClientProtocol::InFlight {
   std::unique_ptr<Sink> sink;
   bool request_complete = false;
   bool request_stopped = false;  // the body was cut short: the connection cannot be reused
+  bool request_close = false;    // the request said Connection: close
   bool received_any = false;     // a byte of the response came
   bool head_delivered = false;
   // The head being read.
@@ -160,6 +184,7 @@ Deferred<Response> HttpClientProtocol::start(const RequestHead& head, RequestBod
     }
   }
   in_flight->method = head.method;
+  in_flight->request_close = says_close(head.fields);
   parser_.expect_response(head.method);
 
   const std::uint64_t generation = ++generation_;
@@ -423,7 +448,7 @@ void HttpClientProtocol::on_message_complete() {
   std::unique_ptr<InFlight> request = std::move(in_flight_);
   std::shared_ptr<ResponseBody> body = std::move(request->body);
   const bool reuse = parser_.reusable() && request->request_complete && !request->request_stopped &&
-                     !transport()->disconnecting();
+                     !request->request_close && !transport()->disconnecting();
   state_ = reuse ? State::idle : State::closing;
   if (reading_paused_) {
     reading_paused_ = false;

@@ -19,9 +19,11 @@
 // - A response that comes before the request body is fully sent (an early 401 or 413) is
 //   delivered: the body producer is stopped, and the connection is closed once the
 //   response is complete (the server's view of the request is unknown).
-// - Reuse: once a response is complete, the request was complete and the parser says
-//   reusable() (no Connection: close, a framed body...), the connection is idle again
-//   and on_idle runs, so a pool can take it back. Otherwise it closes.
+// - Reuse: once a response is complete, the request was complete and did not say
+//   Connection: close, and the parser says reusable() (no Connection: close, a framed
+//   body...), the connection is idle again and on_idle runs (unless the body's consumer
+//   already sent the next request from its end), so a pool can take it back. Otherwise
+//   it closes.
 // - Close-delimited bodies: a clean close ends them (errc::connection_done to the
 //   consumer); a reset, or any non-clean end such as a TLS truncation, is an error. A
 //   clean close before the framing's end is ParseErrorKind::truncated; before any byte

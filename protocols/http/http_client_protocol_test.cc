@@ -392,6 +392,16 @@ TEST_F(HttpClientTest, ConnectionCloseIsNotReused) {
   EXPECT_TRUE(failure_result_of(client_.request(get())).is(ParseErrorKind::caller_misuse));
 }
 
+TEST_F(HttpClientTest, RequestSayingConnectionCloseIsNotReused) {
+  RequestHead request = get();
+  request.fields.push_back({"Connection", "keep-alive, Close"});
+  auto d = client_.request(request);
+  transport_.receive("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\na");
+  EXPECT_EQ(success_result_of(read_body(head(d))), "a");
+  EXPECT_EQ(idle_calls_, 0);
+  EXPECT_FALSE(transport_.connected());
+}
+
 TEST_F(HttpClientTest, Http10WithoutKeepAliveIsNotReused) {
   auto d = client_.request(get());
   transport_.receive("HTTP/1.0 200 OK\r\nContent-Length: 1\r\n\r\na");
