@@ -82,6 +82,23 @@ TEST_F(AgentTest, ReusesAnIdleConnectionForTheSameKeyOnly) {
   failure_result_of(other);
 }
 
+TEST_F(AgentTest, ANextRequestSentFromTheBodysEndReusesTheConnection) {
+  auto d = agent_.request("GET", "http://h/1");
+  fakes::StringTransport& t = complete(0);
+  std::optional<Deferred<Response>> next;
+  t.receive("HTTP/1.1 200 OK\r\nContent-Length: 1\r\n\r\n");
+  (void)read_body(success_result_of(d)).add_callback([&](std::string) {
+    next = agent_.request("GET", "http://h/2");
+  });
+  t.take();
+  t.receive("a");
+  ASSERT_TRUE(next);
+  EXPECT_EQ(reactor_.connects().size(), 1u);
+  EXPECT_THAT(t.take(), HasSubstr("GET /2 HTTP/1.1"));
+  t.receive(ok_a);
+  EXPECT_EQ(body_of(*next), "a");
+}
+
 TEST_F(AgentTest, BackInThePoolOnlyWhenTheBodyIsRead) {
   auto d = agent_.request("GET", "http://h/");
   fakes::StringTransport& t = complete(0);

@@ -456,8 +456,10 @@ void HttpClientProtocol::on_message_complete() {
   }
   if (!reuse) transport()->lose_connection();
   retired_ = std::move(request);
-  if (body) body->finish(Failure(errc::connection_done, "the response body is complete"));
+  // The pool hears first, so that a next request sent from the body's end finds the
+  // connection pooled; the body is complete either way.
   if (state_ == State::idle && on_idle_) on_idle_(*this);
+  if (body) body->finish(Failure(errc::connection_done, "the response body is complete"));
 }
 
 void HttpClientProtocol::on_error(const ParseError& error) {

@@ -21,9 +21,9 @@
 //   response is complete (the server's view of the request is unknown).
 // - Reuse: once a response is complete, the request was complete and did not say
 //   Connection: close, and the parser says reusable() (no Connection: close, a framed
-//   body...), the connection is idle again and on_idle runs (unless the body's consumer
-//   already sent the next request from its end), so a pool can take it back. Otherwise
-//   it closes.
+//   body...), the connection is idle again and on_idle runs -- before the body's consumer
+//   hears the end, so that a request sent from there finds the connection in its pool.
+//   Otherwise it closes.
 // - Close-delimited bodies: a clean close ends them (errc::connection_done to the
 //   consumer); a reset, or any non-clean end such as a TLS truncation, is an error. A
 //   clean close before the framing's end is ParseErrorKind::truncated; before any byte
@@ -95,8 +95,8 @@ class HttpClientProtocol : public Protocol, private ResponseHandler, private Bod
   // idle: connected, nothing in flight, and able to carry a request.
   bool idle() const noexcept { return state_ == State::idle; }
 
-  // on_idle: runs each time a response completes and the connection is idle again (after
-  // the body's consumer, if attached, heard the end). A pool takes the connection back.
+  // on_idle: runs each time a response completes and the connection is idle again
+  // (before the body's consumer hears the end). A pool takes the connection back.
   void set_on_idle(std::function<void(HttpClientProtocol&)> fn) { on_idle_ = std::move(fn); }
   // on_closed: runs from connection_lost(), with its reason.
   void set_on_closed(std::function<void(const Failure&)> fn) { on_closed_ = std::move(fn); }

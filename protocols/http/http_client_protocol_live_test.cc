@@ -17,6 +17,7 @@
 #include "kit/client_factory.h"
 #include "kit/factory.h"
 #include "kit/live/live_reactor.h"
+#include "protocols/http/agent.h"
 #include "protocols/http/http_client_protocol.h"
 #include "protocols/http/read_body.h"
 #include "testing/live/live_client.h"
@@ -215,10 +216,7 @@ TEST_P(HttpClientLive, TalksToAScriptedServerOverLoopback) {
   EXPECT_EQ(out.upload_code, 201);
   EXPECT_EQ(out.upload_answer, std::to_string(256 * 1024));
   EXPECT_EQ(out.close_body, "until the close");
-  // on_idle only when the connection waited idle: after /big, whose consumer let the
-  // conversation poll; after /chunked and /upload the next request went out from inside
-  // the body's end, and /close ends the connection.
-  EXPECT_EQ(out.idle, 1);
+  EXPECT_EQ(out.idle, 3);  // after /chunked, /big and /upload; /close ends the connection
   EXPECT_TRUE(out.closed->is(errc::connection_done)) << out.closed->what();
   EXPECT_THAT(log.requests, ::testing::ElementsAre("1 GET /chunked 0", "1 GET /big 0",
                                                    "1 POST /upload 262144", "1 GET /close 0"));
@@ -238,6 +236,42 @@ TEST_P(HttpClientLive, TalksToAScriptedServerOverLoopback) {
   EXPECT_EQ(out.http10_body, "old!!");
   EXPECT_TRUE(closed10->is(errc::connection_done)) << closed10->what();
   EXPECT_EQ(log.connections, 2);
+}
+
+// The Agent on the live reactor: requests by URL, the second and third on the pooled
+// connection of the first.
+Deferred<void> agent_conversation(Agent& agent, std::string base, std::vector<std::string>& out) {
+  for (const char* path : {"/chunked", "/upload", "/nothing-here"}) {
+    std::optional<std::string> body;
+    if (std::string_view(path) == "/upload") body = "twelve bytes";
+    Response r = co_await agent.request(body ? "PUT" : "GET", base + path, {}, body);
+    out.push_back(std::to_string(r.code()) + " " + co_await read_body(r));
+  }
+}
+
+TEST_P(HttpClientLive, AgentReusesItsPooledConnection) {
+  live::LiveReactor reactor;
+  ServerLog log;
+  FunctionFactory server([&](const Address&) { return std::make_unique<ScriptedHttpServer>(log); });
+  auto port = reactor.listen(GetParam(), server);
+  const Endpoint endpoint = kit::testing::endpoint_of(*port);
+  const std::string host =
+      endpoint.host.find(':') != std::string::npos ? "[" + endpoint.host + "]" : endpoint.host;
+  Agent agent(reactor);
+  std::vector<std::string> answers;
+  std::optional<Failure> failed;
+  bool done = false;
+  (void)agent_conversation(agent, "http://" + host + ":" + std::to_string(endpoint.port), answers)
+      .add_both([&](Outcome<void> outcome) {
+        if (outcome.has_failure()) failed = outcome.failure();
+        done = true;
+      });
+  ASSERT_TRUE(reactor.run_until([&] { return done; }, 30s));
+  ASSERT_FALSE(failed) << failed->what();
+  EXPECT_THAT(answers, ::testing::ElementsAre("200 hello, world", "201 12", "404 "));
+  EXPECT_THAT(log.requests, ::testing::ElementsAre("1 GET /chunked 0", "1 PUT /upload 12",
+                                                   "1 GET /nothing-here 0"));
+  EXPECT_EQ(agent.idle_connections(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, HttpClientLive,

@@ -358,7 +358,7 @@ TEST_F(HttpClientTest, KeepAliveConnectionCarriesTheNextRequest) {
   EXPECT_EQ(idle_calls_, 2);
 }
 
-TEST_F(HttpClientTest, IdleComesOnlyAfterTheConsumerHeardTheEnd) {
+TEST_F(HttpClientTest, IdleComesBeforeTheConsumerHearsTheEnd) {
   auto d = client_.request(get());
   std::vector<std::string> order;
   client_.set_on_idle([&](HttpClientProtocol&) { order.push_back("idle"); });
@@ -367,7 +367,7 @@ TEST_F(HttpClientTest, IdleComesOnlyAfterTheConsumerHeardTheEnd) {
   consumer.on_lost = [&](ScriptedProtocol&, const Failure&) { order.push_back("body done"); };
   head(d).deliver_body(consumer);
   transport_.receive("ok");
-  EXPECT_THAT(order, ElementsAre("body done", "idle"));
+  EXPECT_THAT(order, ElementsAre("idle", "body done"));
 }
 
 TEST_F(HttpClientTest, ConsumerMayStartTheNextRequestWhenTheBodyEnds) {
