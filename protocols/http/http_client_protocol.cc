@@ -102,9 +102,18 @@ class HttpClientProtocol::Sink final : public BodySink {
 // the producer when the connection goes away.
 class HttpClientProtocol::BodyFlow final : public Producer {
  public:
-  explicit BodyFlow(BodyProducer& producer) : producer_(producer) {}
-  void pause_producing() override { producer_.pause_producing(); }
-  void resume_producing() override { producer_.resume_producing(); }
+  BodyFlow(HttpClientProtocol& protocol, BodyProducer& producer)
+      : protocol_(protocol), producer_(producer) {}
+  // While the server does not take the body, its wait counts against response_timeout;
+  // a producer that is slow on its own does not.
+  void pause_producing() override {
+    protocol_.arm_timer(protocol_.options_.response_timeout, "the server to take the request body");
+    producer_.pause_producing();
+  }
+  void resume_producing() override {
+    protocol_.timer_.cancel();
+    producer_.resume_producing();
+  }
   void stop_producing() override {
     if (stopped_) return;
     stopped_ = true;
@@ -113,6 +122,7 @@ class HttpClientProtocol::BodyFlow final : public Producer {
   bool stopped() const noexcept { return stopped_; }
 
  private:
+  HttpClientProtocol& protocol_;
   BodyProducer& producer_;
   bool stopped_ = false;
 };
@@ -188,7 +198,9 @@ Deferred<Response> HttpClientProtocol::start(const RequestHead& head, RequestBod
   parser_.expect_response(head.method);
 
   const std::uint64_t generation = ++generation_;
-  in_flight->response = Deferred<Response>([this, generation](Deferred<Response>&) {
+  std::weak_ptr<Alive> alive = alive_;  // the caller may cancel after we are gone
+  in_flight->response = Deferred<Response>([this, alive, generation](Deferred<Response>&) {
+    if (alive.expired()) return;
     if (generation_ != generation || !in_flight_ || in_flight_->head_delivered) return;
     abort(Failure(errc::cancelled, "the request was cancelled"));
   });
@@ -204,16 +216,14 @@ Deferred<Response> HttpClientProtocol::start(const RequestHead& head, RequestBod
   InFlight& request = *in_flight_;
   request.producer = std::move(producer);
   request.sink = std::make_unique<Sink>(*this, generation);
-  request.flow = std::make_unique<BodyFlow>(*request.producer);
+  request.flow = std::make_unique<BodyFlow>(*this, *request.producer);
   transport()->register_producer(*request.flow);
-  arm_timer(options_.response_timeout, "the server to take the request body");
   Deferred<void> produced;
   try {
     produced = request.producer->start(*request.sink);
   } catch (...) {
     produced = kit::fail<void>(Failure::current_exception());
   }
-  std::weak_ptr<Alive> alive = alive_;
   (void)produced.add_both([this, alive, generation](Outcome<void> outcome) {
     if (alive.expired()) return;
     body_produced(generation, std::move(outcome));
@@ -233,9 +243,6 @@ void HttpClientProtocol::write_body_piece(std::string_view data) {
   }
   if (out.empty()) return;
   transport()->write(out);
-  if (!request.head_delivered) {
-    arm_timer(options_.response_timeout, "the server to take the request body");
-  }
 }
 
 void HttpClientProtocol::body_produced(std::uint64_t generation, Outcome<void> outcome) {

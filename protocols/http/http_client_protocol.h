@@ -30,10 +30,12 @@
 //   of the response it is closed_before_response (also for a reset: the request may be
 //   retried if idempotent), a reset partway is the transport's own reason.
 // - Timeouts, on the connection's clock (zero: none): options.response_timeout for each
-//   wait for the server while the request is outstanding -- taking the next piece of a
-//   streamed body, then the response head -- and options.body_timeout for each wait for
-//   body bytes while the consumer wants them (not while it has paused). On expiry the
-//   request fails with errc::timed_out and the connection is aborted.
+//   wait for the server while the request is outstanding -- while the transport holds a
+//   streamed body back (the server not reading it; a producer slow on its own does not
+//   count), then for the response head, from the end of the request and from each read
+//   of the head -- and options.body_timeout for each wait for body bytes while the
+//   consumer wants them (not while it has paused). On expiry the request fails with
+//   errc::timed_out and the connection is aborted.
 // - Cancellation: cancelling the Deferred before the head aborts the connection and fails
 //   it with errc::cancelled; stopping the body (the consumer's lose_connection()) does
 //   the same for the body.
@@ -70,7 +72,7 @@ namespace kit::http {
 struct ClientOptions {
   ParserLimits limits;
   // response_timeout: the longest wait for the server while a request is outstanding
-  // (for it to take more of a streamed body, then for the response head).
+  // (while it holds a streamed body back, then for each read of the response head).
   Duration response_timeout = std::chrono::seconds(30);
   // body_timeout: the longest wait for the next body bytes while the consumer wants them.
   Duration body_timeout = std::chrono::seconds(30);

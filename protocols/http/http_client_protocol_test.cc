@@ -709,16 +709,47 @@ TEST_F(HttpClientTest, StreamedBodyThatTheServerDoesNotTakeTimesOut) {
   auto producer = std::make_unique<TestProducer>(std::nullopt, &events);
   TestProducer& p = *producer;
   auto d = client_.request(with_method("POST"), std::move(producer));
-  context_.clock().advance(20s);
-  p.sink_->write("progress");
-  context_.clock().advance(20s);
+  transport_.hold_writes(true);
+  p.sink_->write(std::string(Transport::default_high_water + 1, 'x'));  // held back: paused
+  context_.clock().advance(29s);
   assert_no_result(d);
-  context_.clock().advance(10s);
+  context_.clock().advance(1s);
   Failure f = failure_result_of(d);
   EXPECT_TRUE(f.is(errc::timed_out));
   EXPECT_THAT(f.what(), HasSubstr("the server to take the request body"));
-  EXPECT_THAT(events, ElementsAre("start", "stop"));
+  EXPECT_THAT(events, ElementsAre("start", "pause", "stop"));
   p.sink_ = nullptr;
+}
+
+TEST_F(HttpClientTest, SlowProducerIsNotTheServersTimeout) {
+  std::vector<std::string> events;
+  auto producer = std::make_unique<TestProducer>(std::nullopt, &events);
+  TestProducer& p = *producer;
+  auto d = client_.request(with_method("POST"), std::move(producer));
+  transport_.hold_writes(true);
+  p.sink_->write(std::string(Transport::default_high_water + 1, 'x'));
+  context_.clock().advance(20s);
+  transport_.deliver_held();     // the server takes it: resumed, the wait is over
+  context_.clock().advance(1h);  // the producer takes its time
+  assert_no_result(d);
+  p.sink_->write("end");
+  p.done_.callback();
+  context_.clock().advance(29s);
+  assert_no_result(d);
+  context_.clock().advance(1s);  // now the head is late
+  EXPECT_THAT(failure_result_of(d).what(), HasSubstr("waiting for the response head"));
+}
+
+TEST(HttpClientCancel, CancelAfterTheClientIsGoneDoesNothing) {
+  fakes::FakeContext context(5);
+  fakes::StringTransport transport;
+  transport.set_context(context);
+  auto client = std::make_unique<HttpClientProtocol>();
+  transport.connect(*client);
+  auto d = client->request(get());
+  client.reset();
+  d.cancel();  // the default canceller: a cancellation, nothing touched
+  EXPECT_TRUE(failure_result_of(d).is(errc::cancelled));
 }
 
 TEST_F(HttpClientTest, ZeroTimeoutsMeanNone) {
