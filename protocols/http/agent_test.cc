@@ -13,6 +13,7 @@
 #include "fakes/memory_reactor.h"
 #include "protocols/http/read_body.h"
 #include "testing/deferred_assertions.h"
+#include "testing/scripted_protocol.h"
 
 namespace kit::http {
 namespace {
@@ -234,6 +235,24 @@ TEST_F(AgentTest, StoppedBodyLeavesNothingInThePool) {
   EXPECT_TRUE(failure_result_of(body).is(ParseErrorKind::limit_exceeded));
   EXPECT_TRUE(t.aborted());
   EXPECT_EQ(agent_.idle_connections(), 0u);
+}
+
+TEST_F(AgentTest, CancelDuringTheBodyLeavesNothingInThePool) {
+  auto d = agent_.request("GET", "http://h/");
+  fakes::StringTransport& t = complete(0);
+  t.receive("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc");
+  kit::testing::ScriptedProtocol consumer;
+  success_result_of(d).deliver_body(consumer);
+  consumer.lose_connection();  // the consumer stops the body
+  reactor_.clock().advance(0s);
+  ASSERT_TRUE(consumer.history().has_lost());
+  EXPECT_TRUE(consumer.history().lost->is(errc::cancelled));
+  EXPECT_TRUE(t.aborted());
+  EXPECT_EQ(agent_.idle_connections(), 0u);
+  auto next = agent_.request("GET", "http://h/");
+  EXPECT_EQ(reactor_.connects().size(), 2u);  // a new connection
+  next.cancel();
+  failure_result_of(next);
 }
 
 TEST_F(AgentTest, BadUrlsAndRequestsFailWithoutConnecting) {
