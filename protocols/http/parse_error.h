@@ -12,6 +12,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace kit::http {
 
@@ -26,6 +27,12 @@ enum class ParseErrorKind {
 
 // to_string: the kind's name, as written above ("protocol_violation").
 std::string_view to_string(ParseErrorKind kind) noexcept;
+
+// The kinds as error codes of the "kit.http" category, so that a kit::Failure carries
+// them (failure.is(ParseErrorKind::truncated)); the code's value is the kind's plus one,
+// as 0 means "no error".
+const std::error_category& http_category() noexcept;
+std::error_code make_error_code(ParseErrorKind kind) noexcept;
 
 class ParseError : public std::runtime_error {
  public:
@@ -43,5 +50,10 @@ class ParseError : public std::runtime_error {
 };
 
 }  // namespace kit::http
+
+namespace std {
+template <>
+struct is_error_code_enum<kit::http::ParseErrorKind> : true_type {};
+}  // namespace std
 
 #endif  // KIT_PROTOCOLS_HTTP_PARSE_ERROR_H_

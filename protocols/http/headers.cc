@@ -1,0 +1,37 @@
+#include "protocols/http/headers.h"
+
+#include <utility>
+
+namespace kit::http {
+
+bool iequals_ascii(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+void Headers::add(std::string name, std::string value) {
+  fields_.push_back({std::move(name), std::move(value)});
+}
+
+std::optional<std::string_view> Headers::get(std::string_view name) const {
+  for (const Field& field : fields_) {
+    if (iequals_ascii(field.name, name)) return std::string_view(field.value);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string_view> Headers::get_all(std::string_view name) const {
+  std::vector<std::string_view> values;
+  for (const Field& field : fields_) {
+    if (iequals_ascii(field.name, name)) values.push_back(field.value);
+  }
+  return values;
+}
+
+}  // namespace kit::http
