@@ -17,8 +17,10 @@
 namespace kit::http {
 namespace {
 
-std::string key_of(std::string_view host, std::uint16_t port) {
-  return "http://" + std::string(host) + ":" + std::to_string(port);
+// The pool's key: a connection serves one scheme, host and port (an https connection is
+// never handed a plain http request, nor the reverse).
+std::string key_of(const Url& url) {
+  return url.scheme + "://" + url.host + ":" + std::to_string(url.port);
 }
 
 }  // namespace
@@ -84,7 +86,7 @@ struct Agent::Pool : std::enable_shared_from_this<Agent::Pool> {
 
   // connect: a new connection for `url`'s key, with the pool's hooks set.
   Deferred<HttpClientProtocol*> connect(const Url& url) {
-    const std::string key = key_of(url.host, url.port);
+    const std::string key = key_of(url);
     std::weak_ptr<Pool> weak = weak_from_this();
     ClientOptions client_options = options.client;
     auto factory =
@@ -104,7 +106,9 @@ struct Agent::Pool : std::enable_shared_from_this<Agent::Pool> {
           return client;
         });
     Endpoint endpoint;
-    endpoint.kind = Endpoint::Kind::tcp;
+    // https: the reactor puts the client behind a TLS layer verifying url.host (kit/tls).
+    endpoint.kind = url.scheme == "https" ? Endpoint::Kind::ssl : Endpoint::Kind::tcp;
+    endpoint.ca_certs = options.ca_file;
     endpoint.host = url.host;
     endpoint.port = url.port;
     endpoint.timeout = options.connect_timeout;
@@ -125,7 +129,7 @@ Failure misuse(const std::string& message) {
 // One request, retried once on a new connection when a pooled one turns out stale.
 Deferred<Response> run(std::shared_ptr<Agent::Pool> pool, Url url, RequestHead head,
                        std::optional<std::string> body) {
-  const std::string key = key_of(url.host, url.port);
+  const std::string key = key_of(url);
   for (int attempt = 0;; ++attempt) {
     HttpClientProtocol* client = attempt == 0 ? pool->take(key) : nullptr;
     const bool pooled = client != nullptr;
@@ -180,8 +184,13 @@ std::size_t Agent::idle_connections() const {
   return n;
 }
 
-std::size_t Agent::idle_connections(std::string_view host, std::uint16_t port) const {
-  auto it = pool_->idle.find(key_of(host, port));
+std::size_t Agent::idle_connections(std::string_view host, std::uint16_t port,
+                                    std::string_view scheme) const {
+  Url url;
+  url.scheme = scheme;
+  url.host = host;
+  url.port = port;
+  auto it = pool_->idle.find(key_of(url));
   return it == pool_->idle.end() ? 0 : it->second.size();
 }
 

@@ -19,10 +19,12 @@
 //   closed_before_response: it timed out on the server's side while idle) is retried
 //   once on a new connection when the method is idempotent (RFC 9110 9.2.2) and the body
 //   is a string (it can be sent again). Any other failure is the caller's.
-// - A bad URL or request fails with caller_misuse (https: unsupported, for now); a failed
+// - https connects through the reactor's ssl: endpoint: a TLS layer verifying the URL's
+//   host against options.ca_file or the system's store (kit/tls).
+// - A bad URL or request fails with caller_misuse; a failed
 //   connection attempt fails with its reason; cancelling the Deferred abandons the attempt
 //   or aborts the connection, which never returns to the pool.
-// - Not here: limits on connections in use, redirects, proxies, TLS.
+// - Not here: limits on connections in use, redirects, proxies.
 //
 // The Agent may be destroyed with requests in flight: their connections close once their
 // responses end instead of returning to a pool; its idle connections are closed.
@@ -58,6 +60,8 @@ struct AgentOptions {
   // connect_timeout: how long a connection attempt may take.
   Duration connect_timeout = std::chrono::seconds(30);
   std::string user_agent = "protokit";
+  // ca_file: the trust roots for https (curl's --cacert); empty means the system's store.
+  std::string ca_file;
 };
 
 class Agent {
@@ -75,7 +79,8 @@ class Agent {
 
   // idle_connections: connections in the pool, in all or for one key.
   std::size_t idle_connections() const;
-  std::size_t idle_connections(std::string_view host, std::uint16_t port) const;
+  std::size_t idle_connections(std::string_view host, std::uint16_t port,
+                               std::string_view scheme = "http") const;
 
   // close_idle: closes every idle connection (lose_connection).
   void close_idle();

@@ -57,6 +57,26 @@ TEST_F(AgentTest, ConnectsToTheUrlsHostAndPortAndSendsTheRequest) {
   EXPECT_EQ(agent_.idle_connections("example.com", 8080), 1u);
 }
 
+TEST_F(AgentTest, HttpsConnectsThroughAnSslEndpointAndPoolsApartFromHttp) {
+  auto d = agent_.request("GET", "https://example.com/x");
+  ASSERT_EQ(reactor_.connects().size(), 1u);
+  EXPECT_EQ(reactor_.connects()[0].endpoint().kind, Endpoint::Kind::ssl);
+  EXPECT_EQ(reactor_.connects()[0].endpoint().host, "example.com");
+  EXPECT_EQ(reactor_.connects()[0].endpoint().port, 443);
+  fakes::StringTransport& t = complete(0);
+  // 443 is https's own port: the Host field leaves it out.
+  EXPECT_THAT(t.take(), HasSubstr("GET /x HTTP/1.1\r\nHost: example.com\r\n"));
+  t.receive(ok_a);
+  EXPECT_EQ(body_of(d), "a");
+  EXPECT_EQ(agent_.idle_connections("example.com", 443, "https"), 1u);
+  // The same host and port over plain http is another key: a new connection.
+  auto plain = agent_.request("GET", "http://example.com:443/");
+  EXPECT_EQ(reactor_.connects().size(), 2u);
+  EXPECT_EQ(reactor_.connects()[1].endpoint().kind, Endpoint::Kind::tcp);
+  plain.cancel();
+  failure_result_of(plain);
+}
+
 TEST_F(AgentTest, SendsAStringBodyWithContentLength) {
   auto d = agent_.request("POST", "http://h/up", {}, std::string("data"));
   fakes::StringTransport& t = complete(0);
@@ -258,8 +278,6 @@ TEST_F(AgentTest, CancelDuringTheBodyLeavesNothingInThePool) {
 TEST_F(AgentTest, BadUrlsAndRequestsFailWithoutConnecting) {
   EXPECT_TRUE(
       failure_result_of(agent_.request("GET", "ftp://h/")).is(ParseErrorKind::caller_misuse));
-  EXPECT_TRUE(
-      failure_result_of(agent_.request("GET", "https://h/")).is(ParseErrorKind::unsupported));
   EXPECT_TRUE(
       failure_result_of(agent_.request("G T", "http://h/")).is(ParseErrorKind::caller_misuse));
   EXPECT_TRUE(failure_result_of(agent_.request("GET", "http://h/", {{"X", "a\nb"}}))

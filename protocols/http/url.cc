@@ -13,9 +13,13 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + '
 
 }  // namespace
 
+std::uint16_t default_port(std::string_view scheme) noexcept {
+  return scheme == "https" ? 443 : 80;
+}
+
 std::string Url::authority() const {
   std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  if (port != 80) out += ":" + std::to_string(port);
+  if (port != default_port(scheme)) out += ":" + std::to_string(port);
   return out;
 }
 
@@ -29,8 +33,9 @@ Url parse_url(std::string_view text) {
   if (colon == std::string_view::npos) bad(text, "no scheme (http://...)");
   std::string scheme;
   for (char c : text.substr(0, colon)) scheme += lower(c);
-  if (scheme == "https") bad(text, "https needs TLS, which this client does not have yet", true);
-  if (scheme != "http") bad(text, "the scheme is not http");
+  if (scheme != "http" && scheme != "https") bad(text, "the scheme is not http or https");
+  url.scheme = scheme;
+  url.port = default_port(scheme);
   std::string_view rest = text.substr(colon + 3);
   const std::size_t end = rest.find_first_of("/?#");
   std::string_view authority = rest.substr(0, end);

@@ -6,8 +6,8 @@
 //   url.target        // "/a/b?q=1" (the fragment is never sent)
 //   url.authority()   // "example.com:8080", the Host field
 //
-// Only `http` is accepted: `https` is refused as unsupported until the kit's TLS layer is
-// there, and any other scheme as a bad URL. Also refused: user information
+// `http` and `https` (port 443 by default) are accepted, any other scheme is a bad URL.
+// Also refused: user information
 // (`user:pass@`; credentials do not belong in URLs), an empty host, a port that is not
 // 1..65535, whitespace, control or non-ASCII bytes. An IPv6 literal is written in
 // brackets (`http://[::1]:8080/`); `host` holds it without them.
@@ -23,7 +23,7 @@
 
 namespace kit::http {
 
-// UrlError: the URL cannot be requested; unsupported() for an https URL.
+// UrlError: the URL cannot be requested; unsupported() for what a later version may take.
 class UrlError : public std::invalid_argument {
  public:
   UrlError(const std::string& message, bool unsupported)
@@ -37,8 +37,8 @@ class UrlError : public std::invalid_argument {
 struct Url {
   std::string scheme = "http";  // lowercase
   std::string host;             // lowercase; an IPv6 literal without brackets
-  std::uint16_t port = 80;
-  std::string target = "/";  // path and query
+  std::uint16_t port = 80;      // default_port(scheme) when the URL gives none
+  std::string target = "/";     // path and query
 
   // authority: host (bracketed when IPv6) and ":port" unless it is the scheme's default.
   std::string authority() const;
@@ -47,6 +47,9 @@ struct Url {
 
 // parse_url: see above; throws UrlError naming the URL and what is wrong.
 Url parse_url(std::string_view text);
+
+// default_port: 443 for https, 80 for http.
+std::uint16_t default_port(std::string_view scheme) noexcept;
 
 }  // namespace kit::http
 

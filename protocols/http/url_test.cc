@@ -47,14 +47,15 @@ TEST(Url, RefusesWhatCannotBeRequested) {
   }
 }
 
-TEST(Url, HttpsIsUnsupportedForNow) {
-  try {
-    parse_url("https://example.com/");
-    ADD_FAILURE() << "accepted";
-  } catch (const UrlError& e) {
-    EXPECT_TRUE(e.unsupported());
-    EXPECT_THAT(e.what(), HasSubstr("https needs TLS"));
-  }
+TEST(Url, HttpsDefaultsToPort443AndLeavesItOutOfTheAuthority) {
+  const Url url = parse_url("HTTPS://Example.com/a");
+  EXPECT_EQ(url.scheme, "https");
+  EXPECT_EQ(url.host, "example.com");
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.authority(), "example.com");
+  EXPECT_EQ(parse_url("https://example.com:8443/").authority(), "example.com:8443");
+  EXPECT_EQ(parse_url("https://example.com:80/").authority(), "example.com:80");
+  EXPECT_EQ(parse_url("http://example.com:443/").authority(), "example.com:443");
 }
 
 }  // namespace
