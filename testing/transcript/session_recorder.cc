@@ -160,12 +160,11 @@ RecordingFactory::RecordingFactory(Factory& wrapped, TranscriptWriter& writer, O
       next_(options_.first_session) {}
 
 std::unique_ptr<ProtocolWrapper> RecordingFactory::wrap(std::unique_ptr<Protocol> protocol) {
-  return std::make_unique<SessionRecorder>(std::move(protocol), writer_,
-                                           SessionRecorder::Options{.session = next_++,
-                                                                    .role = options_.role,
-                                                                    .meta = options_.meta,
-                                                                    .origin = &origin_},
-                                           this);
+  return std::make_unique<SessionRecorder>(
+      std::move(protocol), writer_,
+      SessionRecorder::Options{
+          .session = next_++, .role = options_.role, .meta = options_.meta, .origin = &origin_},
+      this);
 }
 
 }  // namespace kit::testing::transcript

@@ -157,12 +157,14 @@ TEST_F(SessionRecorderTest, LineSessionReadsBackWithExactChunksAndTimes) {
                              .host = "tcp:192.0.2.1:7000",
                              .peer = "tcp:192.0.2.9:40000"}),
           Event(Data{.session = s, .t = milliseconds(1), .from = Side::peer, .bytes = "hel"}),
-          Event(Data{.session = s, .t = milliseconds(3), .from = Side::peer, .bytes = "lo\r\nTIME\r\n"}),
+          Event(Data{
+              .session = s, .t = milliseconds(3), .from = Side::peer, .bytes = "lo\r\nTIME\r\n"}),
           // send_line() is one write_sequence() of two pieces: two chunks.
           Event(Data{.session = s, .t = milliseconds(3), .from = Side::host, .bytes = "HELLO"}),
           Event(Data{.session = s, .t = milliseconds(3), .from = Side::host, .bytes = "\r\n"}),
           Event(ClockRead{.session = s, .t = milliseconds(3)}),
-          Event(Data{.session = s, .t = milliseconds(3), .from = Side::host, .bytes = "100003000000"}),
+          Event(Data{
+              .session = s, .t = milliseconds(3), .from = Side::host, .bytes = "100003000000"}),
           Event(Data{.session = s, .t = milliseconds(3), .from = Side::host, .bytes = "\r\n"}),
           Event(Data{.session = s, .t = milliseconds(6), .from = Side::peer, .bytes = "QUIT\r\n"}),
           Event(Data{.session = s, .t = milliseconds(6), .from = Side::host, .bytes = "BYE"}),
@@ -214,10 +216,10 @@ TEST_F(SessionRecorderTest, CallLaterWorksThroughTheRecordingClockAndItsReadIsRe
   // the greeting, and at the timeout the abort timer that bounds its close.
   EXPECT_THAT(reads, ElementsAre(ClockRead{.session = 1, .t = Duration(0)},
                                  ClockRead{.session = 1, .t = std::chrono::seconds(60)}));
-  EXPECT_THAT(closes_of(recorded), ElementsAre(Close{.session = 1,
-                                                     .t = std::chrono::seconds(60),
-                                                     .by = Side::host,
-                                                     .how = CloseKind::fin}));
+  EXPECT_THAT(
+      closes_of(recorded),
+      ElementsAre(Close{
+          .session = 1, .t = std::chrono::seconds(60), .by = Side::host, .how = CloseKind::fin}));
   EXPECT_EQ(recorded.back(), Event(SessionEnd{.session = 1, .t = std::chrono::seconds(60)}));
 }
 
@@ -244,10 +246,11 @@ TEST_F(SessionRecorderTest, HalfCloseThenPeerEofIsAFinEachWay) {
   transport_.receive_eof();
   EXPECT_FALSE(transport_.connected());
   std::vector<Event> recorded = events();
-  EXPECT_THAT(closes_of(recorded),
-              ElementsAre(Close{.session = 1, .by = Side::host, .how = CloseKind::fin},
-                          Close{.session = 1, .t = milliseconds(5), .by = Side::peer,
-                                .how = CloseKind::fin}));
+  EXPECT_THAT(
+      closes_of(recorded),
+      ElementsAre(
+          Close{.session = 1, .by = Side::host, .how = CloseKind::fin},
+          Close{.session = 1, .t = milliseconds(5), .by = Side::peer, .how = CloseKind::fin}));
   EXPECT_EQ(bytes_from(recorded, 1, Side::host), "HALF\r\n");
 }
 
@@ -265,10 +268,9 @@ TEST_F(SessionRecorderTest, PeerResetIsAResetByThePeer) {
   advance(milliseconds(2));
   transport_.lose_from_peer(Failure(errc::connection_lost));
   std::vector<Event> recorded = events();
-  EXPECT_THAT(closes_of(recorded), ElementsAre(Close{.session = 1,
-                                                     .t = milliseconds(2),
-                                                     .by = Side::peer,
-                                                     .how = CloseKind::reset}));
+  EXPECT_THAT(closes_of(recorded),
+              ElementsAre(Close{
+                  .session = 1, .t = milliseconds(2), .by = Side::peer, .how = CloseKind::reset}));
   EXPECT_EQ(recorded.back(), Event(SessionEnd{.session = 1, .t = milliseconds(2)}));
 }
 
@@ -343,8 +345,8 @@ TEST(RecordingFactoryTest, TwoInterleavedConnectionsAreTwoSessionsOfOneFile) {
                                     .t = std::chrono::seconds(1) + milliseconds(1),
                                     .from = Side::peer,
                                     .bytes = "a\r\n"}));
-  EXPECT_EQ(recorded.back(), Event(SessionEnd{.session = 1,
-                                              .t = std::chrono::seconds(1) + milliseconds(2)}));
+  EXPECT_EQ(recorded.back(),
+            Event(SessionEnd{.session = 1, .t = std::chrono::seconds(1) + milliseconds(2)}));
 }
 
 // Hello: a client that says two lines and keeps what it hears.
@@ -388,14 +390,14 @@ TEST(SessionRecorderLoopbackTest, BothEndsOfALoopbackPairRecordWhatEachSawInItsC
   EXPECT_EQ(bytes_from(recorded, 2, Side::host), "hello\r\nQUIT\r\n");
   EXPECT_EQ(bytes_from(recorded, 1, Side::host), "HELLO\r\nBYE\r\n");
   EXPECT_EQ(bytes_from(recorded, 2, Side::peer), "HELLO\r\nBYE\r\n");
-  EXPECT_EQ(recorded[0], Event(SessionStart{.session = 1,
-                                            .role = Role::server,
-                                            .host = "memory:server",
-                                            .peer = "memory:client"}));
-  EXPECT_EQ(recorded[1], Event(SessionStart{.session = 2,
-                                            .role = Role::client,
-                                            .host = "memory:client",
-                                            .peer = "memory:server"}));
+  EXPECT_EQ(
+      recorded[0],
+      Event(SessionStart{
+          .session = 1, .role = Role::server, .host = "memory:server", .peer = "memory:client"}));
+  EXPECT_EQ(
+      recorded[1],
+      Event(SessionStart{
+          .session = 2, .role = Role::client, .host = "memory:client", .peer = "memory:server"}));
   // The server closed (QUIT); the client heard a clean close from its peer.
   std::vector<Close> closes = closes_of(recorded);
   EXPECT_THAT(closes, ElementsAre(Close{.session = 1, .by = Side::host, .how = CloseKind::fin},
