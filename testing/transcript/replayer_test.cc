@@ -321,6 +321,14 @@ TEST(ReplayerUploadTest, UploadSessionReplaysWithTheRecordedNonce) {
   EXPECT_EQ(store.files().at("notes/hello.txt"), "hello");
 }
 
+TEST(ReplayerUploadTest, HandWrittenFileWithABodyBeforeReadyAndATimeoutReplaysClean) {
+  // The body's first bytes come with the PUT, and the connection idles out 60s after them.
+  upload::MemoryUploadStore store;
+  auto factory = upload::make_upload_server_factory(store, {});
+  EXPECT_REPLAYS(*factory, "testing/transcript/testdata/upload.jsonl");
+  EXPECT_EQ(store.files().at("notes/hello.txt"), "hello");
+}
+
 TEST(ReplayerUploadTest, ADifferentRecordedDrawGivesADifferentGreeting) {
   auto events = upload_session();
   std::get<RandomDraw>(events[1]).bytes[0] = '\x00';
