@@ -258,7 +258,7 @@ class UsageTest(unittest.TestCase):
         return subprocess.run([PROTOKIT, *args], capture_output=True, timeout=BOUND)
 
     def test_help_exits_0_everywhere(self):
-        for args in ([], ["serve"], ["send"], ["demo"]):
+        for args in ([], ["serve"], ["send"], ["replay"], ["demo"]):
             out = self.run_protokit(*args, "--help")
             self.assertEqual(out.returncode, 0, args)
             self.assertIn(b"Usage", out.stdout)
@@ -300,6 +300,58 @@ BAD_LISTEN_VALUES = [
     "tcp:0:port=1",
     "tcp:99999999999999999999999",
 ]
+
+
+# Transcripts checked in beside the replayer (testing/transcript/testdata), in runfiles.
+TESTDATA = os.path.join(os.environ.get("TEST_SRCDIR", ""), os.environ.get("TEST_WORKSPACE", ""),
+                        "testing", "transcript", "testdata")
+
+
+class ReplayTest(unittest.TestCase):
+    def replay(self, *args):
+        return subprocess.run([PROTOKIT, "replay", *args], capture_output=True, timeout=BOUND)
+
+    def test_a_recorded_line_session_replays_and_exits_0(self):
+        out = self.replay(os.path.join(TESTDATA, "line.jsonl"), "--protocol", "line")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"2 session(s) replayed as recorded\n")
+
+    def test_an_upload_session_replays_with_its_recorded_nonce(self):
+        out = self.replay(os.path.join(TESTDATA, "upload.jsonl"), "--protocol", "upload")
+        self.assertEqual(out.returncode, 0, out.stderr)
+
+    def test_a_tampered_transcript_exits_1_with_the_difference(self):
+        with open(os.path.join(TESTDATA, "line.jsonl"), "rb") as f:
+            text = f.read()
+        self.assertIn(b"You said: hello", text)
+        tampered = os.path.join(os.environ.get("TEST_TMPDIR", tempfile.gettempdir()),
+                                "tampered.jsonl")
+        with open(tampered, "wb") as f:
+            f.write(text.replace(b"You said: hello", b"You said: hellp", 1))
+        out = self.replay(tampered, "--protocol", "line")
+        self.assertEqual(out.returncode, 1)
+        self.assertTrue(out.stderr.startswith(b"protokit: "), out.stderr)
+        self.assertIn(b"byte 14 of what the host sent differs", out.stderr)
+        self.assertIn(b'expected: "You said: hellp', out.stderr)
+        self.assertIn(b'actual:   "You said: hello', out.stderr)
+        self.assertIn(b"^", out.stderr)
+
+    def test_the_wrong_protocol_does_not_replay(self):
+        out = self.replay(os.path.join(TESTDATA, "line.jsonl"), "--protocol", "reverse")
+        self.assertEqual(out.returncode, 1, out.stdout)
+
+    def test_usage_errors_exit_2(self):
+        line = os.path.join(TESTDATA, "line.jsonl")
+        for args in ([line], [line, "--protocol", "nope"], [line, "--protocol", "line", "--side", "x"],
+                     [line, "--protocol", "http"], [line, "--protocol", "line", "--body-out", "f"]):
+            out = self.replay(*args)
+            self.assertEqual(out.returncode, 2, (args, out.stderr))
+            self.assertTrue(out.stderr.startswith(b"protokit: "), (args, out.stderr))
+
+    def test_an_unreadable_transcript_exits_1(self):
+        out = self.replay("/nonexistent/t.jsonl", "--protocol", "echo")
+        self.assertEqual(out.returncode, 1)
+        self.assertIn(b"/nonexistent/t.jsonl", out.stderr)
 
 
 class BadValueTest(unittest.TestCase):

@@ -3,10 +3,10 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <limits>
 #include <memory>
 #include <string>
-#include <exception>
 
 #include "examples/protokit/command_error.h"
 #include "examples/protokit/option_values.h"
@@ -185,27 +185,16 @@ int run_serve(const ServeOptions& options) {
     settings.upload.overwrite = !options.no_overwrite;
     settings.upload.idle_timeout = options.idle_timeout;
   }
-  std::unique_ptr<kit::Factory> protocol_factory = make_server_factory(options.protocol, settings);
+  ServedFactory served(options.protocol, settings, options.idle_timeout,
+                       options.line_timeout.value_or(default_line_timeout));
 
   // The reactor goes first so it can be destroyed (closing whatever is left) while the
   // factories its connections refer to still exist.
   auto live = std::make_unique<kit::live::LiveReactor>();
   kit::live::LiveReactor& reactor = *live;
-  // Outermost first: refuse beyond the limit, then watch idleness, then bound each line's
-  // arrival (slowloris), then the protocol.
-  std::unique_ptr<kit::protocols::IdleTimeoutFactory> idle;
-  std::unique_ptr<kit::protocols::LineDeadlineFactory> line_deadline;
-  kit::Factory* served = protocol_factory.get();
-  const kit::Duration line_timeout = options.line_timeout.value_or(default_line_timeout);
-  if (uses_max_line(options.protocol) && line_timeout > kit::Duration::zero()) {
-    line_deadline = std::make_unique<kit::protocols::LineDeadlineFactory>(*served, line_timeout);
-    served = line_deadline.get();
-  }
-  if (options.idle_timeout > kit::Duration::zero() && !times_own_idleness(options.protocol)) {
-    idle = std::make_unique<kit::protocols::IdleTimeoutFactory>(*served, options.idle_timeout);
-    served = idle.get();
-  }
-  kit::protocols::ConnectionLimitFactory limited(*served, options.max_connections, reactor);
+  // Outermost: refuse beyond the limit.
+  kit::protocols::ConnectionLimitFactory limited(served.factory(), options.max_connections,
+                                                 reactor);
 
   bool stopping = false;
   reactor.on_signals({SIGINT, SIGTERM}, [&](int) {

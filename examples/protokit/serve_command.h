@@ -14,11 +14,13 @@
 
 namespace protokit_cli {
 
+inline constexpr kit::Duration default_idle_timeout = std::chrono::seconds(60);
+
 struct ServeOptions {
   std::string protocol;
   std::vector<std::string> listen;  // empty: the default endpoint
   // Checked as they are parsed (option_values.h): in range, so never an overflow later.
-  kit::Duration idle_timeout = std::chrono::seconds(60);  // zero: none
+  kit::Duration idle_timeout = default_idle_timeout;  // zero: none
   std::size_t max_connections = 10000;
   kit::Duration grace = std::chrono::seconds(10);
   std::optional<std::size_t> max_line;

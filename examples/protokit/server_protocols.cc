@@ -34,4 +34,19 @@ std::unique_ptr<kit::Factory> make_server_factory(std::string_view name,
                    "' (expected echo, line, reverse or upload)");
 }
 
+ServedFactory::ServedFactory(std::string_view name, const ServerProtocolSettings& settings,
+                             kit::Duration idle_timeout, kit::Duration line_timeout)
+    : protocol_(make_server_factory(name, settings)), outermost_(protocol_.get()) {
+  // Outermost first: watch idleness, then bound each line's arrival (slowloris).
+  if (uses_max_line(name) && line_timeout > kit::Duration::zero()) {
+    line_deadline_ =
+        std::make_unique<kit::protocols::LineDeadlineFactory>(*outermost_, line_timeout);
+    outermost_ = line_deadline_.get();
+  }
+  if (idle_timeout > kit::Duration::zero() && !times_own_idleness(name)) {
+    idle_ = std::make_unique<kit::protocols::IdleTimeoutFactory>(*outermost_, idle_timeout);
+    outermost_ = idle_.get();
+  }
+}
+
 }  // namespace protokit_cli

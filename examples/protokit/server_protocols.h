@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "kit/factory.h"
+#include "kit/time.h"
+#include "protocols/policies/idle_timeout_factory.h"
+#include "protocols/policies/line_deadline_factory.h"
 #include "protocols/upload/upload_server.h"
 #include "protocols/upload/upload_store.h"
 
@@ -36,6 +39,24 @@ bool times_own_idleness(std::string_view name);
 // std::invalid_argument for upload without settings.upload_store.
 std::unique_ptr<kit::Factory> make_server_factory(std::string_view name,
                                                   const ServerProtocolSettings& settings);
+
+// ServedFactory: what `serve` puts behind its connection limit for one protocol, and
+// `replay` plays a transcript into: the protocol's factory, inside a bound on each line's
+// arrival (line and reverse; zero: none), inside an idle timeout (zero: none; not for a
+// protocol that times its own idleness).
+class ServedFactory {
+ public:
+  ServedFactory(std::string_view name, const ServerProtocolSettings& settings,
+                kit::Duration idle_timeout, kit::Duration line_timeout);
+
+  kit::Factory& factory() noexcept { return *outermost_; }
+
+ private:
+  std::unique_ptr<kit::Factory> protocol_;
+  std::unique_ptr<kit::protocols::LineDeadlineFactory> line_deadline_;
+  std::unique_ptr<kit::protocols::IdleTimeoutFactory> idle_;
+  kit::Factory* outermost_;
+};
 
 }  // namespace protokit_cli
 
