@@ -1,5 +1,6 @@
 #include "examples/protokit/demo_command.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <iterator>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -27,6 +29,10 @@
 #include "protocols/upload/sha256.h"
 #include "protocols/upload/upload_client.h"
 #include "protocols/upload/upload_server.h"
+#include "testing/transcript/replayer.h"
+#include "testing/transcript/session_recorder.h"
+#include "testing/transcript/transcript_reader.h"
+#include "testing/transcript/transcript_writer.h"
 
 namespace protokit_cli {
 namespace {
@@ -104,13 +110,21 @@ class ScriptedClient : public kit::protocols::LineOnlyReceiver {
   std::size_t next_ = 0;
 };
 
-void live_steps(Story& story) {
-  story.say("-- the `line` protocol, served live on loopback by the Asio reactor");
+// What the live steps recorded, for the replay steps.
+struct Recording {
+  std::ostringstream text;
+  kit::testing::transcript::TranscriptWriter writer{text};
+};
+
+void live_steps(Story& story, Recording& recording) {
+  story.say("-- the `line` protocol, served live on loopback by the Asio reactor (recorded)");
   kit::live::LiveReactor reactor;
-  auto factory = kit::factory_for<kit::protocols::LineProtocol>(std::size_t{16384});
+  auto line = kit::factory_for<kit::protocols::LineProtocol>(std::size_t{16384});
+  // Every connection is written down as it happens: bytes, times, closes.
+  kit::testing::transcript::RecordingFactory factory(*line, recording.writer);
   std::unique_ptr<kit::ListeningPort> port;
   try {
-    port = reactor.listen("tcp:0:interface=127.0.0.1", *factory);
+    port = reactor.listen("tcp:0:interface=127.0.0.1", factory);
   } catch (const std::exception& e) {
     story.step(false, std::string("listen on tcp:0:interface=127.0.0.1: ") + e.what());
     return;
@@ -238,6 +252,30 @@ void upload_steps(Story& story) {
              "the file on disk holds exactly those bytes, and no .pkup-* temporary is left");
 }
 
+void replay_steps(Story& story, Recording& recording) {
+  story.say("-- the recorded session, replayed with no sockets on a fake clock");
+  recording.writer.close();
+  const std::string transcript = recording.text.str();
+  auto replay_into = [&](std::size_t max_line) {
+    std::istringstream in(transcript);
+    kit::testing::transcript::TranscriptReader reader(in);
+    auto line = kit::factory_for<kit::protocols::LineProtocol>(max_line);
+    return kit::testing::transcript::replay(*line, reader);
+  };
+  const std::size_t events =
+      static_cast<std::size_t>(std::count(transcript.begin(), transcript.end(), '\n'));
+  const auto same = replay_into(16384);
+  story.step(same.ok() && same.sessions_played == 1,
+             "a fresh LineProtocol fed the recorded bytes at the recorded times answers as "
+             "the live one did (" +
+                 std::to_string(events) + " transcript lines)" +
+                 (same.ok() ? "" : ": " + same.message));
+  const auto changed = replay_into(4);
+  std::string first_line = changed.message.substr(0, changed.message.find('\n'));
+  story.step(!changed.ok(), "a LineProtocol with a 4-byte line limit does not: " +
+                                (changed.ok() ? std::string("it replayed") : first_line));
+}
+
 void fake_steps(Story& story) {
   story.say("-- the same LineProtocol on fakes: no sockets, no sleeping");
   kit::fakes::StringTransport transport;
@@ -282,7 +320,9 @@ CLI::App* add_demo_command(CLI::App& app, DemoOptions&) {
 int run_demo(const DemoOptions&) {
   Story story;
   story.say("protokit demo: one protocol, tested on fakes and served live");
-  live_steps(story);
+  Recording recording;
+  live_steps(story, recording);
+  replay_steps(story, recording);
   upload_steps(story);
   fake_steps(story);
   return story.finish();

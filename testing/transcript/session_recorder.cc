@@ -61,7 +61,7 @@ void SessionRecorder::record(const Event& event) {
 
 void SessionRecorder::record_data(Side from, std::string_view bytes) {
   record(Data{.session = session(),
-              .t = since_start(real_now()),
+              .t = since_start(event_time()),
               .from = from,
               .bytes = std::string(bytes)});
 }
@@ -74,7 +74,7 @@ void SessionRecorder::record_close(Side by, CloseKind how) {
   std::optional<CloseKind>& state = by == Side::host ? host_closed_ : peer_closed_;
   if (ended_ || !may_close(state, how)) return;
   state = how;
-  record(Close{.session = session(), .t = since_start(real_now()), .by = by, .how = how});
+  record(Close{.session = session(), .t = since_start(event_time()), .by = by, .how = how});
 }
 
 bool SessionRecorder::host_sends() const {
@@ -89,6 +89,7 @@ void SessionRecorder::connection_made() {
     start = std::max(Duration::zero(), start_ - **options_.origin);
   }
   started_ = true;
+  const Cause cause(*this, start_);
   record(SessionStart{.session = session(),
                       .start = start,
                       .role = options_.role,
@@ -99,16 +100,19 @@ void SessionRecorder::connection_made() {
 }
 
 void SessionRecorder::data_received(std::string_view data) {
+  const Cause cause(*this, real_now());
   if (!ended_) record_data(Side::peer, data);
   ProtocolWrapper::data_received(data);
 }
 
 void SessionRecorder::read_connection_lost() {
+  const Cause cause(*this, real_now());
   record_close(Side::peer, CloseKind::fin);
   ProtocolWrapper::read_connection_lost();
 }
 
 void SessionRecorder::connection_lost(const Failure& reason) {
+  const Cause cause(*this, real_now());
   if (reason.is(errc::connection_done)) {
     // A clean end the host did not start is the peer's close.
     if (!host_closed_ && !peer_closed_) record_close(Side::peer, CloseKind::fin);
@@ -120,7 +124,7 @@ void SessionRecorder::connection_lost(const Failure& reason) {
   }
   // The protocol may still read its clock while it hears the end.
   ProtocolWrapper::connection_lost(reason);
-  record(SessionEnd{.session = session(), .t = since_start(real_now())});
+  record(SessionEnd{.session = session(), .t = since_start(event_time())});
   ended_ = true;
 }
 
@@ -131,6 +135,8 @@ void SessionRecorder::write(std::string_view data) {
 
 void SessionRecorder::write_sequence(std::span<const std::string_view> pieces) {
   if (host_sends()) {
+    // One call, one instant: every piece at the same time.
+    const Cause cause(*this, event_time());
     for (std::string_view piece : pieces) record_data(Side::host, piece);
   }
   ProtocolWrapper::write_sequence(pieces);

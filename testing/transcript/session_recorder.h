@@ -5,7 +5,10 @@
 //   SessionRecorder recorder(std::make_unique<LineProtocol>(), out, {.session = 1});
 //   transport.connect(recorder);
 //
-// What it writes, stamped from the connection's clock relative to the session's start:
+// What it writes, stamped from the connection's clock relative to the session's start
+// (what the protocol writes or closes while handling an event -- data, the peer's close,
+// the connection made or lost -- carries that event's time, and the pieces of one
+// write_sequence() one time: see event_time()):
 //  - `session` at connection_made() (role, the transport's host() and peer());
 //  - `data` from the peer for every data_received(), from the host for every write() of
 //    the protocol above (each piece of a write_sequence() its own chunk) that the
@@ -36,6 +39,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "kit/clock.h"
 #include "kit/context.h"
@@ -135,8 +139,28 @@ class SessionRecorder : public ProtocolWrapper {
   bool recording() const noexcept { return started_ && !ended_ && !error_; }
   // record: writes `event`; on failure, stops recording this session.
   void record(const Event& event);
+  // record_data, record_close: stamped at event_time().
   void record_data(Side from, std::string_view bytes);
   void record_close(Side by, CloseKind how);
+  // event_time: when what the protocol does now happened. Inside a callback the recorder
+  // passes up (data, the peer's close, the connection made or lost) it is that event's
+  // time, however long the protocol takes to answer: on a live clock a reply written
+  // microseconds later is still the reply to that chunk, and a replay delivers it at the
+  // chunk's time. Elsewhere (a timer, a thread pool's answer) it is now.
+  TimePoint event_time() { return cause_ ? *cause_ : real_now(); }
+  // Cause: the callback being passed up, for event_time().
+  class Cause {
+   public:
+    Cause(SessionRecorder& recorder, TimePoint at)
+        : recorder_(recorder), outer_(std::exchange(recorder.cause_, at)) {}
+    ~Cause() { recorder_.cause_ = outer_; }
+    Cause(const Cause&) = delete;
+    Cause& operator=(const Cause&) = delete;
+
+   private:
+    SessionRecorder& recorder_;
+    std::optional<TimePoint> outer_;
+  };
   // may_close: whether a `how` close of a side that closed `before` (if at all) is one the
   // format allows: a first close, or a fin followed by a reset or an abort.
   static bool may_close(const std::optional<CloseKind>& before, CloseKind how) noexcept;
@@ -152,6 +176,7 @@ class SessionRecorder : public ProtocolWrapper {
   std::optional<CloseKind> host_closed_;
   std::optional<CloseKind> peer_closed_;
   std::optional<std::string> error_;
+  std::optional<TimePoint> cause_;
 };
 
 struct RecordingFactoryOptions {

@@ -173,6 +173,42 @@ TEST_F(SessionRecorderTest, LineSessionReadsBackWithExactChunksAndTimes) {
           Event(SessionEnd{.session = s, .t = milliseconds(6)})));
 }
 
+// A protocol whose answer takes time: on a live clock, time passes between a chunk's
+// arrival and the reply to it. `slow` is how long it works before each write.
+class SlowEcho : public Protocol {
+ public:
+  SlowEcho(fakes::FakeClock& clock, Duration slow) : clock_(clock), slow_(slow) {}
+  void data_received(std::string_view data) override {
+    clock_.advance(slow_);
+    transport()->write(data);
+    clock_.advance(slow_);
+    const std::string_view pieces[] = {"[", "]"};
+    transport()->write_sequence(pieces);
+  }
+
+ private:
+  fakes::FakeClock& clock_;
+  Duration slow_;
+};
+
+TEST_F(SessionRecorderTest, AReplyIsStampedWithTheTimeOfTheChunkItAnswers) {
+  connect(std::make_unique<SlowEcho>(context_.clock(), milliseconds(5)));
+  advance(milliseconds(1));
+  transport_.receive("x");
+  // What the protocol wrote while handling the chunk is its answer to it: the chunk's
+  // time, so a replay (which delivers the chunk and sees the answer at once) agrees.
+  const std::vector<Event> all = events();
+  ASSERT_EQ(all.size(), 5u);
+  EXPECT_EQ(all[1],
+            Event(Data{.session = 1, .t = milliseconds(1), .from = Side::peer, .bytes = "x"}));
+  EXPECT_EQ(all[2],
+            Event(Data{.session = 1, .t = milliseconds(1), .from = Side::host, .bytes = "x"}));
+  EXPECT_EQ(all[3],
+            Event(Data{.session = 1, .t = milliseconds(1), .from = Side::host, .bytes = "["}));
+  EXPECT_EQ(all[4],
+            Event(Data{.session = 1, .t = milliseconds(1), .from = Side::host, .bytes = "]"}));
+}
+
 TEST_F(SessionRecorderTest, UploadGreetingNonceIsTheRecordedRandomDraw) {
   upload::MemoryUploadStore store;
   auto server = std::make_unique<upload::UploadServer>(store, upload::UploadServerOptions{});
