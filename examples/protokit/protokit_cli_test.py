@@ -275,6 +275,9 @@ class UsageTest(unittest.TestCase):
         out = subprocess.run([PROTOKIT, "demo"], capture_output=True, timeout=60)
         self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
         self.assertIn(b"all ok", out.stdout)
+        # The live session is recorded, then replayed with no sockets.
+        self.assertIn(b"the recorded session, replayed with no sockets", out.stdout)
+        self.assertIn(b"answers as the live one did", out.stdout)
         # The upload server is started and a file stored through it.
         self.assertIn(b"the `upload` protocol (PKUP/1)", out.stdout)
         self.assertIn(b"no .pkup-* temporary is left ... ok", out.stdout)
