@@ -7,6 +7,7 @@
 
 #include "examples/protokit/command_error.h"
 #include "examples/protokit/demo_command.h"
+#include "examples/protokit/record_command.h"
 #include "examples/protokit/replay_command.h"
 #include "examples/protokit/send_command.h"
 #include "examples/protokit/serve_command.h"
@@ -34,11 +35,13 @@ int main(int argc, char** argv) {
   ServeOptions serve_options;
   SendOptions send_options;
   UploadOptions upload_options;
+  RecordOptions record_options;
   ReplayOptions replay_options;
   DemoOptions demo_options;
   CLI::App* serve = add_serve_command(app, serve_options);
   CLI::App* send = add_send_command(app, send_options);
   CLI::App* upload = add_upload_command(app, upload_options);
+  CLI::App* record = add_record_command(app, record_options);
   CLI::App* replay = add_replay_command(app, replay_options);
   CLI::App* demo = add_demo_command(app, demo_options);
 
@@ -56,6 +59,7 @@ int main(int argc, char** argv) {
     if (serve->parsed()) return run_serve(serve_options);
     if (send->parsed()) return run_send(send_options);
     if (upload->parsed()) return run_upload(upload_options);
+    if (record->parsed()) return run_record(record_options);
     if (replay->parsed()) return run_replay(replay_options);
     if (demo->parsed()) return run_demo(demo_options);
   } catch (const CommandError& e) {
