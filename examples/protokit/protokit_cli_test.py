@@ -20,11 +20,11 @@ BOUND = 10.0  # seconds: the most any single event may take
 class Server:
     """A `protokit serve` process; reads its `listening on` lines."""
 
-    def __init__(self, *args):
+    def __init__(self, *args, command="serve"):
         # Unbuffered: readline() must not take more than one line from the pipe, or
         # select() would wait for lines already read.
         self.process = subprocess.Popen(
-            [PROTOKIT, "serve", *args],
+            [PROTOKIT, command, *args],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             bufsize=0,
@@ -258,7 +258,7 @@ class UsageTest(unittest.TestCase):
         return subprocess.run([PROTOKIT, *args], capture_output=True, timeout=BOUND)
 
     def test_help_exits_0_everywhere(self):
-        for args in ([], ["serve"], ["send"], ["replay"], ["demo"]):
+        for args in ([], ["serve"], ["send"], ["record"], ["replay"], ["demo"]):
             out = self.run_protokit(*args, "--help")
             self.assertEqual(out.returncode, 0, args)
             self.assertIn(b"Usage", out.stdout)
@@ -355,6 +355,82 @@ class ReplayTest(unittest.TestCase):
         out = self.replay("/nonexistent/t.jsonl", "--protocol", "echo")
         self.assertEqual(out.returncode, 1)
         self.assertIn(b"/nonexistent/t.jsonl", out.stderr)
+
+
+class RecordTest(unittest.TestCase):
+    """`protokit record` between a client and `protokit serve line`, then `replay`."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, self.dir, ignore_errors=True)
+        self.out = os.path.join(self.dir, "session.jsonl")
+        self.upstream = Server("line", "--listen", "tcp:0:interface=127.0.0.1")
+        self.addCleanup(self.upstream.kill)
+        self.upstream.read_listening(1)
+
+    def start_proxy(self):
+        proxy = Server("--listen", "tcp:0:interface=127.0.0.1",
+                       "--upstream", "127.0.0.1:%d" % self.upstream.tcp_port(),
+                       "--out", self.out, command="record")
+        self.addCleanup(proxy.kill)
+        (line,) = proxy.read_listening(1)
+        self.assertTrue(line.startswith("listening on tcp:127.0.0.1:"), line)
+        return proxy
+
+    def converse(self, proxy, lines):
+        s = connect(proxy.tcp_port())
+        with s:
+            s.sendall(lines)
+            return read_until_closed(s)
+
+    def test_sessions_are_relayed_recorded_and_replay(self):
+        proxy = self.start_proxy()
+        self.assertEqual(self.converse(proxy, b"hello\nworld\nquit\n"),
+                         b"You said: hello\r\nYou said: world\r\nGoodbye.\r\n")
+        self.assertEqual(self.converse(proxy, b"again\nquit\n"),
+                         b"You said: again\r\nGoodbye.\r\n")
+        self.assertEqual(proxy.stop(signal.SIGTERM), 0)
+        self.assertFalse(os.path.exists(self.out + ".partial"))
+        with open(self.out, "rb") as f:
+            text = f.read()
+        self.assertEqual(text.count(b'"type":"session"'), 2)
+        out = subprocess.run([PROTOKIT, "replay", self.out, "--protocol", "line"],
+                             capture_output=True, timeout=BOUND)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, b"2 session(s) replayed as recorded\n")
+        # The same recording does not replay against another protocol.
+        out = subprocess.run([PROTOKIT, "replay", self.out, "--protocol", "reverse"],
+                             capture_output=True, timeout=BOUND)
+        self.assertEqual(out.returncode, 1)
+
+    def test_a_connection_open_at_sigint_still_leaves_a_complete_file(self):
+        proxy = self.start_proxy()
+        s = connect(proxy.tcp_port())
+        self.addCleanup(s.close)
+        s.sendall(b"hello\n")
+        self.assertEqual(read_exactly(s, len(b"You said: hello\r\n")), b"You said: hello\r\n")
+        self.assertEqual(proxy.stop(signal.SIGINT), 0)
+        with open(self.out, "rb") as f:
+            lines = f.read().splitlines()
+        self.assertIn(b'"type":"end"', lines[-1])  # the session ended as the proxy stopped
+        out = subprocess.run([PROTOKIT, "replay", self.out, "--protocol", "line"],
+                             capture_output=True, timeout=BOUND)
+        self.assertEqual(out.returncode, 1)  # the live server was cut, a fresh one is not
+        self.assertTrue(out.stderr.startswith(b"protokit: "), out.stderr)
+
+    def test_an_unreachable_upstream_closes_the_client(self):
+        self.upstream.stop()
+        proxy = self.start_proxy()
+        self.assertEqual(self.converse(proxy, b"hello\n"), b"")
+        self.assertEqual(proxy.stop(), 0)
+
+    def test_usage_errors_exit_2(self):
+        for args in ([], ["--listen", "tcp:0"], ["--listen", "tcp:0", "--upstream", "h:1"],
+                     ["--listen", "nope:0", "--upstream", "h:1", "--out", "f"],
+                     ["--listen", "tcp:0", "--upstream", "h", "--out", "f"]):
+            out = subprocess.run([PROTOKIT, "record", *args], capture_output=True, timeout=BOUND)
+            self.assertEqual(out.returncode, 2, (args, out.stderr))
+            self.assertTrue(out.stderr.startswith(b"protokit: "), (args, out.stderr))
 
 
 class BadValueTest(unittest.TestCase):
