@@ -19,12 +19,10 @@
 #include <string_view>
 #include <vector>
 
+#include "protocols/http/ascii_case.h"
 #include "protocols/http/request_serializer.h"
 
 namespace kit::http {
-
-// iequals_ascii: `a` and `b` are equal ignoring ASCII case (field names, tokens).
-bool iequals_ascii(std::string_view a, std::string_view b) noexcept;
 
 class Headers {
  public:

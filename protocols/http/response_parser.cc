@@ -6,6 +6,8 @@
 #include <exception>
 #include <utility>
 
+#include "protocols/http/ascii_case.h"
+
 namespace kit::http {
 namespace {
 
@@ -47,17 +49,6 @@ std::string_view trim_ows(std::string_view s) {
   while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // for_each_element: calls fn(element) for each non-empty, OWS-trimmed element of a
@@ -495,13 +486,13 @@ void ResponseParser::header_line(std::string_view line) {
   if (interim_) return;  // 1xx fields are checked, not reported, and frame nothing
   switch (name.size()) {
     case 10:
-      if (iequals(name, "connection")) connection(value);
+      if (iequals_ascii(name, "connection")) connection(value);
       break;
     case 14:
-      if (iequals(name, "content-length")) content_length(value);
+      if (iequals_ascii(name, "content-length")) content_length(value);
       break;
     case 17:
-      if (iequals(name, "transfer-encoding")) transfer_encoding(value);
+      if (iequals_ascii(name, "transfer-encoding")) transfer_encoding(value);
       break;
     default:
       break;
@@ -560,7 +551,7 @@ void ResponseParser::transfer_encoding(std::string_view value) {
            "Transfer-Encoding element " + quoted(coding) + " is not a transfer coding");
       return false;
     }
-    if (i == coding.size() && iequals(coding, "chunked")) {
+    if (i == coding.size() && iequals_ascii(coding, "chunked")) {
       ++chunked_count_;
     } else if (unsupported_coding_.empty()) {
       // Any other coding, before or after chunked, is one this parser cannot undo.
@@ -572,8 +563,8 @@ void ResponseParser::transfer_encoding(std::string_view value) {
 
 void ResponseParser::connection(std::string_view value) {
   for_each_element(value, [&](std::string_view option) {
-    if (iequals(option, "close")) connection_close_ = true;
-    if (iequals(option, "keep-alive")) connection_keep_alive_ = true;
+    if (iequals_ascii(option, "close")) connection_close_ = true;
+    if (iequals_ascii(option, "keep-alive")) connection_keep_alive_ = true;
     return true;
   });
 }
