@@ -20,6 +20,8 @@
 #include "protocols/upload/disk_upload_store.h"
 #include "protocols/upload/secret_file.h"
 #include "protocols/upload/upload_server.h"
+#include "testing/transcript/session_recorder.h"
+#include "testing/transcript/transcript_writer.h"
 
 namespace protokit_cli {
 namespace {
@@ -137,6 +139,11 @@ CLI::App* add_serve_command(CLI::App& app, ServeOptions& options) {
       ->type_name("FILE");
   serve->add_flag("--no-overwrite", options.no_overwrite,
                   "Refuse (409) a file that exists already (upload)");
+  serve
+      ->add_option("--record", options.record,
+                   "Record every connection, with the protocol's clock reads and random draws, "
+                   "into this transcript (completed on stop)")
+      ->type_name("FILE");
   return serve;
 }
 
@@ -193,8 +200,23 @@ int run_serve(const ServeOptions& options) {
   auto live = std::make_unique<kit::live::LiveReactor>();
   kit::live::LiveReactor& reactor = *live;
   // Outermost: refuse beyond the limit.
-  kit::protocols::ConnectionLimitFactory limited(served.factory(), options.max_connections,
-                                                 reactor);
+  // Recording sits right around the protocol's stack, so it sees what the protocol drew.
+  std::unique_ptr<kit::testing::transcript::TranscriptWriter> record_writer;
+  std::unique_ptr<kit::testing::transcript::RecordingFactory> recording;
+  kit::Factory* outer = &served.factory();
+  if (options.record) {
+    try {
+      record_writer = std::make_unique<kit::testing::transcript::TranscriptWriter>(*options.record);
+    } catch (const std::exception& e) {
+      throw CommandError(e.what());
+    }
+    recording = std::make_unique<kit::testing::transcript::RecordingFactory>(
+        *outer, *record_writer,
+        kit::testing::transcript::RecordingFactoryOptions{
+            .meta = {{"protocol", options.protocol}}});
+    outer = recording.get();
+  }
+  kit::protocols::ConnectionLimitFactory limited(*outer, options.max_connections, reactor);
 
   bool stopping = false;
   reactor.on_signals({SIGINT, SIGTERM}, [&](int) {
@@ -224,6 +246,13 @@ int run_serve(const ServeOptions& options) {
   ports.clear();
   live.reset();
   ignore_stop_signals();
+  if (record_writer) {
+    try {
+      record_writer->close();  // FILE.partial renamed to FILE, complete
+    } catch (const std::exception& e) {
+      throw CommandError(std::string("--record: ") + e.what());
+    }
+  }
   return exit_ok;
 }
 

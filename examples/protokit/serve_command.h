@@ -30,6 +30,9 @@ struct ServeOptions {
   std::optional<std::string> root;         // required for upload; created if missing
   std::optional<std::uint64_t> max_size;   // default UploadServerOptions::default_max_size
   std::optional<std::string> secret_file;  // the secret: its content less one line end
+  // record: every connection written to this transcript, in the process, with what the
+  // protocol drew from its clock and Random (a proxy's recording cannot see those).
+  std::optional<std::string> record;
   bool no_overwrite = false;
 };
 

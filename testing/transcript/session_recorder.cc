@@ -1,8 +1,10 @@
 #include "testing/transcript/session_recorder.h"
 
 #include <algorithm>
+#include <string>
 #include <utility>
 
+#include "kit/log.h"
 #include "testing/transcript/transcript_error.h"
 
 namespace kit::testing::transcript {
@@ -10,8 +12,10 @@ namespace kit::testing::transcript {
 // ---- the recorder's context
 
 TimePoint SessionRecorder::RecordingClock::now() const {
-  TimePoint value = recorder_.real_now();
-  // The value is what a replay hands back, so it is the event's time as well.
+  // The value is what a replay hands back, so it is the event's time as well: inside a
+  // callback, the time of the event being handled (event_time()), as for what the
+  // protocol writes then; events of a session never go back in time.
+  TimePoint value = recorder_.event_time();
   recorder_.record(ClockRead{.session = recorder_.session(), .t = recorder_.since_start(value)});
   return value;
 }
@@ -29,7 +33,7 @@ void SessionRecorder::RecordingRandom::fill(std::span<std::byte> out) {
   recorder_.real_context().random().fill(out);
   recorder_.record(RandomDraw{
       .session = recorder_.session(),
-      .t = recorder_.since_start(recorder_.real_now()),
+      .t = recorder_.since_start(recorder_.event_time()),
       .bytes = std::string(reinterpret_cast<const char*>(out.data()), out.size()),
   });
 }
@@ -56,6 +60,9 @@ void SessionRecorder::record(const Event& event) {
     writer_.write(event);
   } catch (const TranscriptError& e) {
     error_ = e.what();
+    // Said at once: the transcript would otherwise just show the session left open.
+    log(LogLevel::warning, "recording of session " + std::to_string(session()) +
+                               " stopped: " + *error_);
   }
 }
 
