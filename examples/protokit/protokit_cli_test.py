@@ -433,6 +433,35 @@ class RecordTest(unittest.TestCase):
             self.assertTrue(out.stderr.startswith(b"protokit: "), (args, out.stderr))
 
 
+class ServeRecordTest(unittest.TestCase):
+    """`serve PROTOCOL --record FILE`: recorded in the process, randomness included."""
+
+    def test_an_upload_session_recorded_in_process_replays_with_its_nonce(self):
+        d = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, d, ignore_errors=True)
+        out = os.path.join(d, "upload.jsonl")
+        server = Server("upload", "--root", os.path.join(d, "root"), "--record", out,
+                        "--listen", "tcp:0:interface=127.0.0.1")
+        self.addCleanup(server.kill)
+        server.read_listening(1)
+        s = connect(server.tcp_port())
+        with s:
+            greeting = b""
+            while not greeting.endswith(b"\r\n"):
+                greeting += s.recv(100)
+            self.assertTrue(greeting.startswith(b"PKUP/1 "), greeting)
+            s.sendall(b"STAT nothing\nQUIT\n")
+            self.assertEqual(read_until_closed(s), b"ERR 404 not found\r\nBYE\r\n")
+        self.assertEqual(server.stop(), 0)
+        with open(out, "rb") as f:
+            text = f.read()
+        self.assertIn(b'"type":"random"', text)
+        self.assertIn(b'"type":"end"', text)
+        replayed = subprocess.run([PROTOKIT, "replay", out, "--protocol", "upload"],
+                                  capture_output=True, timeout=BOUND)
+        self.assertEqual(replayed.returncode, 0, replayed.stderr)
+
+
 class BadValueTest(unittest.TestCase):
     """One case per refused value (methods are added below)."""
 

@@ -209,6 +209,34 @@ TEST_F(SessionRecorderTest, AReplyIsStampedWithTheTimeOfTheChunkItAnswers) {
             Event(Data{.session = 1, .t = milliseconds(1), .from = Side::host, .bytes = "]"}));
 }
 
+// Greets with a random draw, with time passing in between (as on a live clock).
+class SlowGreeter : public Protocol {
+ public:
+  explicit SlowGreeter(fakes::FakeClock& clock) : clock_(clock) {}
+  void connection_made() override {
+    clock_.advance(milliseconds(2));
+    std::byte nonce[4];
+    random().fill(nonce);
+    (void)clock().now();
+    clock_.advance(milliseconds(2));
+    transport()->write("hi");
+  }
+
+ private:
+  fakes::FakeClock& clock_;
+};
+
+TEST_F(SessionRecorderTest, DrawsAndReadsInsideACallbackAreStampedAtItsEventToo) {
+  SessionRecorder& recorder = connect(std::make_unique<SlowGreeter>(context_.clock()));
+  // Nothing went back in time, so nothing was refused and the recording goes on.
+  EXPECT_FALSE(recorder.recording_error()) << *recorder.recording_error();
+  const std::vector<Event> all = events();
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(std::get<RandomDraw>(all[1]).t, Duration(0));
+  EXPECT_EQ(std::get<ClockRead>(all[2]).t, Duration(0));
+  EXPECT_EQ(all[3], Event(Data{.session = 1, .t = Duration(0), .from = Side::host, .bytes = "hi"}));
+}
+
 TEST_F(SessionRecorderTest, UploadGreetingNonceIsTheRecordedRandomDraw) {
   upload::MemoryUploadStore store;
   auto server = std::make_unique<upload::UploadServer>(store, upload::UploadServerOptions{});
