@@ -346,7 +346,8 @@ class ReplayTest(unittest.TestCase):
     def test_usage_errors_exit_2(self):
         line = os.path.join(TESTDATA, "line.jsonl")
         for args in ([line], [line, "--protocol", "nope"], [line, "--protocol", "line", "--side", "x"],
-                     [line, "--protocol", "http"], [line, "--protocol", "line", "--body-out", "f"]):
+                     [line, "--protocol", "http"], [line, "--protocol", "line", "--body-out", "f"],
+                     [line, "--protocol", "line", "--side", "client"]):
             out = self.replay(*args)
             self.assertEqual(out.returncode, 2, (args, out.stderr))
             self.assertTrue(out.stderr.startswith(b"protokit: "), (args, out.stderr))
@@ -431,6 +432,62 @@ class RecordTest(unittest.TestCase):
             out = subprocess.run([PROTOKIT, "record", *args], capture_output=True, timeout=BOUND)
             self.assertEqual(out.returncode, 2, (args, out.stderr))
             self.assertTrue(out.stderr.startswith(b"protokit: "), (args, out.stderr))
+
+
+class ReplayHttpClientTest(unittest.TestCase):
+    """An HTTP exchange recorded through `protokit record` in front of Python's http.server,
+    then the server's recorded bytes fed to the kit's HTTP client."""
+
+    def test_the_recorded_body_comes_back_exactly(self):
+        import http.server
+        import threading
+        d = tempfile.mkdtemp(dir=os.environ.get("TEST_TMPDIR"))
+        self.addCleanup(shutil.rmtree, d, ignore_errors=True)
+        body = bytes(range(256)) * 300 + b"\r\n0\r\n\r\nend"
+        with open(os.path.join(d, "f.bin"), "wb") as f:
+            f.write(body)
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        handler = lambda *a, **k: Quiet(*a, directory=d, **k)
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+        thread.start()
+        self.addCleanup(httpd.server_close)
+        self.addCleanup(httpd.shutdown)
+        out = os.path.join(d, "http.jsonl")
+        proxy = Server("--listen", "tcp:0:interface=127.0.0.1",
+                       "--upstream", "127.0.0.1:%d" % httpd.server_address[1],
+                       "--out", out, command="record")
+        self.addCleanup(proxy.kill)
+        proxy.read_listening(1)
+        s = connect(proxy.tcp_port())
+        with s:
+            s.sendall(b"GET /f.bin HTTP/1.0\r\nHost: x\r\n\r\n")
+            response = read_until_closed(s)
+        self.assertTrue(response.endswith(body))
+        self.assertEqual(proxy.stop(), 0)
+        got = os.path.join(d, "got.bin")
+        replayed = subprocess.run([PROTOKIT, "replay", out, "--protocol", "http", "--side",
+                                   "client", "--body-out", got], capture_output=True, timeout=BOUND)
+        self.assertEqual(replayed.returncode, 0, replayed.stderr)
+        self.assertTrue(replayed.stdout.startswith(b"HTTP/1.0 200 "), replayed.stdout)
+        with open(got, "rb") as f:
+            self.assertEqual(f.read(), body)
+        # The transcript cut inside the body: the client says so, and writes no file.
+        with open(out, "rb") as f:
+            lines = f.read().splitlines(keepends=True)
+        cut = os.path.join(d, "cut.jsonl")
+        with open(cut, "wb") as f:
+            f.writelines(l for l in lines if b'"from":"host"' not in l or b"HTTP/1" in l)
+        partial = os.path.join(d, "partial.bin")
+        replayed = subprocess.run([PROTOKIT, "replay", cut, "--protocol", "http", "--side",
+                                   "client", "--body-out", partial], capture_output=True,
+                                  timeout=BOUND)
+        self.assertEqual(replayed.returncode, 1, replayed.stdout)
+        self.assertTrue(replayed.stderr.startswith(b"protokit: "), replayed.stderr)
+        self.assertFalse(os.path.exists(partial))
 
 
 class ServeRecordTest(unittest.TestCase):

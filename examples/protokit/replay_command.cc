@@ -1,13 +1,25 @@
 #include "examples/protokit/replay_command.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <optional>
 #include <string>
+#include <system_error>
+#include <variant>
+#include <vector>
 
 #include "examples/protokit/command_error.h"
 #include "examples/protokit/serve_command.h"
 #include "examples/protokit/server_protocols.h"
+#include "fakes/fake_context.h"
+#include "fakes/string_transport.h"
+#include "protocols/http/http_client_protocol.h"
+#include "protocols/http/read_body.h"
 #include "protocols/upload/memory_upload_store.h"
 #include "testing/transcript/replayer.h"
+#include "testing/transcript/transcript_error.h"
+#include "testing/transcript/transcript_reader.h"
 
 namespace protokit_cli {
 
@@ -26,11 +38,124 @@ CLI::App* add_replay_command(CLI::App& app, ReplayOptions& options) {
   return replay;
 }
 
+namespace {
+
+// The first session's server side, as recorded: what the server sent (in its chunks),
+// whether it closed, and the method of the client's first request.
+struct ServerSide {
+  std::vector<std::string> chunks;
+  bool closed = false;
+  std::string method = "GET";
+};
+
+ServerSide read_server_side(const std::string& path) {
+  using namespace kit::testing::transcript;
+  TranscriptReader reader{std::filesystem::path(path)};
+  ServerSide out;
+  std::optional<SessionId> session;
+  std::optional<Role> role;
+  std::string client_bytes;
+  while (std::optional<Event> event = reader.next()) {
+    if (const auto* start = std::get_if<SessionStart>(&*event)) {
+      if (!session) {
+        session = start->session;
+        role = start->role;
+      }
+      continue;
+    }
+    // The server is the host of a server-role session (as `record` writes), the peer of a
+    // client-role one.
+    const Side server = role == Role::client ? Side::peer : Side::host;
+    if (const auto* data = std::get_if<Data>(&*event); data && data->session == session) {
+      if (data->from == server) {
+        out.chunks.push_back(data->bytes);
+      } else {
+        client_bytes += data->bytes;
+      }
+    } else if (const auto* close = std::get_if<Close>(&*event);
+               close && close->session == session && close->by == server) {
+      out.closed = true;
+    }
+  }
+  if (!session) throw CommandError(path + ": the transcript has no session");
+  // HEAD has no body: the method decides how the response is framed.
+  const std::size_t space = client_bytes.find(' ');
+  if (space != std::string::npos && space > 0) out.method = client_bytes.substr(0, space);
+  return out;
+}
+
+// Written through a temporary name beside it and renamed, so FILE is whole or absent.
+void write_whole(const std::string& path, const std::string& bytes) {
+  const std::string temporary = path + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw CommandError("cannot write " + temporary);
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    throw CommandError("cannot rename " + temporary + " to " + path + ": " + error.message());
+  }
+}
+
+// The kit's HTTP client fed the server's recorded bytes: prints the status line and
+// writes the body it parsed.
+int replay_http_client(const ReplayOptions& options) {
+  ServerSide server;
+  try {
+    server = read_server_side(options.transcript);
+  } catch (const kit::testing::transcript::TranscriptError& e) {
+    throw CommandError(options.transcript + ": " + e.what());
+  } catch (const std::system_error& e) {
+    throw CommandError(options.transcript + ": " + e.what());
+  }
+  kit::fakes::FakeContext context(/*seed=*/1);
+  kit::fakes::StringTransport transport;
+  transport.set_context(context);
+  transport.set_clock(&context.clock());
+  kit::http::HttpClientProtocol client;
+  transport.connect(client);
+  std::optional<std::string> status;
+  std::optional<std::string> body;
+  std::optional<kit::Failure> failure;
+  kit::http::RequestHead head;
+  head.method = server.method;
+  head.host = "replay";
+  client.request(head)
+      .add_callback([&](kit::http::Response response) {
+        status = "HTTP/" + std::to_string(response.version().major) + "." +
+                 std::to_string(response.version().minor) + " " + std::to_string(response.code()) +
+                 " " + response.reason();
+        return kit::http::read_body(response);
+      })
+      .add_callback([&](std::string bytes) { body = std::move(bytes); })
+      .add_errback([&](const kit::Failure& reason) { failure = reason; });
+  for (const std::string& chunk : server.chunks) {
+    if (!transport.connected()) break;
+    transport.receive(chunk);
+    context.thread_pool().run_all();
+  }
+  if (server.closed && transport.connected()) transport.receive_eof();
+  context.clock().advance(kit::Duration::zero());
+  if (status) std::printf("%s\n", status->c_str());
+  std::fflush(stdout);
+  if (failure) {
+    throw CommandError(options.transcript + ": the HTTP client failed: " + failure->what());
+  }
+  if (!body) throw CommandError(options.transcript + ": the recorded response is incomplete");
+  if (options.body_out) write_whole(*options.body_out, *body);
+  return exit_ok;
+}
+
+}  // namespace
+
 int run_replay(const ReplayOptions& options) {
   if (options.side == "client") {
-    throw CommandError(
-        "replay --side client (the HTTP client fed a recorded response) is "
-        "not part of this build yet");
+    if (options.protocol != "http") {
+      throw UsageError("--side client replays the HTTP client: use --protocol http");
+    }
+    return replay_http_client(options);
   }
   if (options.protocol == "http") {
     throw UsageError("--protocol http is a client: use --side client");
