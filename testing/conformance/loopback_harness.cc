@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "kit/time.h"
+#include "testing/conformance/loopback_steps.h"
 
 namespace kit::testing {
 
@@ -65,24 +66,10 @@ void LoopbackHarness::peer_resume_reading() {
   if (fakes::LoopbackTransport* transport = peer_transport()) transport->resume_reading();
 }
 
-void LoopbackHarness::settle() {
-  if (pair_) {
-    pair_->pump();
-  } else {
-    clock_.advance(Duration::zero());
-  }
-}
+void LoopbackHarness::settle() { settle_loopback(pair_ ? &*pair_ : nullptr, clock_); }
 
 bool LoopbackHarness::run_until(const std::function<bool()>& done) {
-  if (!pair_) {
-    clock_.advance(Duration::zero());
-    return done();
-  }
-  for (std::size_t step = 0; step < max_steps; ++step) {
-    if (done()) return true;
-    if (!pair_->step()) break;
-  }
-  return done();
+  return run_loopback_until(pair_ ? &*pair_ : nullptr, clock_, done, max_steps);
 }
 
 }  // namespace kit::testing

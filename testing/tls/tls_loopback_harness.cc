@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "kit/time.h"
+#include "testing/conformance/loopback_steps.h"
 #include "testing/conformance/relay_protocol.h"
 #include "testing/tls/test_certificates.h"
 
@@ -100,24 +101,10 @@ void TlsLoopbackHarness::peer_resume_reading() {
   if (tls::TlsWrapper* layer = server()) layer->resume_reading();
 }
 
-void TlsLoopbackHarness::settle() {
-  if (pair_) {
-    pair_->pump();
-  } else {
-    clock_.advance(Duration::zero());
-  }
-}
+void TlsLoopbackHarness::settle() { settle_loopback(pair_ ? &*pair_ : nullptr, clock_); }
 
 bool TlsLoopbackHarness::run_until(const std::function<bool()>& done) {
-  if (!pair_) {
-    clock_.advance(Duration::zero());
-    return done();
-  }
-  for (std::size_t step = 0; step < max_steps; ++step) {
-    if (done()) return true;
-    if (!pair_->step()) break;
-  }
-  return done();
+  return run_loopback_until(pair_ ? &*pair_ : nullptr, clock_, done, max_steps);
 }
 
 }  // namespace kit::testing
